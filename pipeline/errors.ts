@@ -1,0 +1,184 @@
+/**
+ * The errors the pipeline raises, each with a stable `code` from a closed list,
+ * a failure `errorClass` that decides its route (retry, dead-letter, stop), and
+ * a `retriable` flag.
+ *
+ * @module
+ */
+
+/** How a failure is routed (ARCHITECTURE.md, Failure classes). */
+export type ErrorClass = "poison" | "permanent" | "transient" | "fatal";
+
+/** Every code an error of ours can carry. */
+export const ERROR_CODES = [
+  "EMPTY_VALUE",
+  "DECODE_FAILED",
+  "ENCODE_FAILED",
+  "INVALID_ORDER",
+  "PROCESSING_TIMEOUT",
+  "DOWNSTREAM_FAILED",
+  "DEAD_LETTER_WRITE_FAILED",
+  "CONFIG_INVALID",
+  "BROKER_UNAVAILABLE",
+  "BROKER_START_FAILED",
+  "UNEXPECTED",
+] as const;
+
+/** A stable error code. */
+export type ErrorCode = typeof ERROR_CODES[number];
+
+/** Options shared by every pipeline error. */
+export interface PipelineErrorOptions {
+  /** The underlying error, kept for diagnosis. */
+  cause?: unknown;
+}
+
+/**
+ * The base of every error the pipeline raises on purpose.
+ *
+ * @example
+ * ```ts
+ * import { PipelineError } from "./errors.ts";
+ * const err = new PipelineError("UNEXPECTED", "fatal", "boom");
+ * console.assert(err.retriable === false);
+ * ```
+ */
+export class PipelineError extends Error {
+  /** A code from {@link ERROR_CODES}. */
+  readonly code: ErrorCode;
+  /** Which route the failure takes. */
+  readonly errorClass: ErrorClass;
+
+  constructor(
+    code: ErrorCode,
+    errorClass: ErrorClass,
+    message: string,
+    options: PipelineErrorOptions = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = "PipelineError";
+    this.code = code;
+    this.errorClass = errorClass;
+  }
+
+  /** Whether trying the same thing again may succeed. */
+  get retriable(): boolean {
+    return this.errorClass === "transient";
+  }
+}
+
+/** Bytes that are not a valid record for the schema: poison, never retried. */
+export class DecodeError extends PipelineError {
+  constructor(
+    message: string,
+    code: "EMPTY_VALUE" | "DECODE_FAILED" = "DECODE_FAILED",
+    options?: PipelineErrorOptions,
+  ) {
+    super(code, "poison", message, options);
+    this.name = "DecodeError";
+  }
+}
+
+/** A value that cannot be encoded for its schema; names the offending field. */
+export class EncodeError extends PipelineError {
+  constructor(message: string, options?: PipelineErrorOptions) {
+    super("ENCODE_FAILED", "permanent", message, options);
+    this.name = "EncodeError";
+  }
+}
+
+/** A record that decodes but breaks a business rule: permanent, never retried. */
+export class ValidationError extends PipelineError {
+  /** The field that failed, such as `price`. */
+  readonly field: string;
+
+  constructor(field: string, message: string, options?: PipelineErrorOptions) {
+    super("INVALID_ORDER", "permanent", message, options);
+    this.name = "ValidationError";
+    this.field = field;
+  }
+}
+
+/** A failure that may pass if tried again, such as a timeout downstream. */
+export class TransientError extends PipelineError {
+  constructor(
+    message: string,
+    code: "PROCESSING_TIMEOUT" | "DOWNSTREAM_FAILED" = "PROCESSING_TIMEOUT",
+    options?: PipelineErrorOptions,
+  ) {
+    super(code, "transient", message, options);
+    this.name = "TransientError";
+  }
+}
+
+/** The dead-letter topic refused a record: the consumer must stop uncommitted. */
+export class DeadLetterWriteError extends PipelineError {
+  constructor(message: string, options?: PipelineErrorOptions) {
+    super("DEAD_LETTER_WRITE_FAILED", "fatal", message, options);
+    this.name = "DeadLetterWriteError";
+  }
+}
+
+/** One or more configuration values are wrong; the message lists them all. */
+export class ConfigError extends PipelineError {
+  /** Every problem found, one sentence each. */
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super("CONFIG_INVALID", "fatal", problems.join("; "));
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+/** The broker could not be assembled, started or reached. */
+export class BrokerError extends PipelineError {
+  constructor(
+    message: string,
+    code: "BROKER_UNAVAILABLE" | "BROKER_START_FAILED" = "BROKER_START_FAILED",
+    options?: PipelineErrorOptions,
+  ) {
+    super(code, "fatal", message, options);
+    this.name = "BrokerError";
+  }
+}
+
+/**
+ * Classifies any thrown value. Unknown errors count as transient: a failure we
+ * did not foresee is retried, and if it persists it is dead-lettered.
+ * Never throws.
+ *
+ * @example
+ * ```ts
+ * import { classify, DecodeError } from "./errors.ts";
+ * console.assert(classify(new DecodeError("bad bytes")) === "poison");
+ * console.assert(classify("odd") === "transient");
+ * ```
+ */
+export function classify(err: unknown): ErrorClass {
+  return err instanceof PipelineError ? err.errorClass : "transient";
+}
+
+/**
+ * Whether an error may pass when tried again. Never throws.
+ *
+ * @example
+ * ```ts
+ * import { isRetriable, TransientError } from "./errors.ts";
+ * console.assert(isRetriable(new TransientError("timed out")));
+ * ```
+ */
+export function isRetriable(err: unknown): boolean {
+  return classify(err) === "transient";
+}
+
+/** The stable code of any thrown value; `UNEXPECTED` for foreign errors. */
+export function errorCode(err: unknown): ErrorCode {
+  return err instanceof PipelineError ? err.code : "UNEXPECTED";
+}
+
+/** A readable message for any thrown value. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return typeof err === "string" ? err : JSON.stringify(err) ?? String(err);
+}
