@@ -1,0 +1,44 @@
+// Flag parsing shared by every command: strict `parseArgs`, and errors that
+// name the flag in one line.
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+/** A mistake in how a command was called; the CLI prints it and exits 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** What {@link parseFlags} returns: the flag values and the positional arguments. */
+export type ParsedFlags<T extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: true }>
+>;
+
+/** Parses `args` strictly; unknown flags and missing values become a {@link UsageError}. */
+export function parseFlags<T extends Options>(
+  command: string,
+  args: string[],
+  options: T,
+  allowPositionals = false,
+): ParsedFlags<T> {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const flag = message.match(/'(-[^' ]+)/)?.[1];
+    const code = (err as { code?: string }).code;
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && flag) {
+      throw new UsageError(`${command}: unknown flag ${flag} (see --help)`);
+    }
+    if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
+      throw new UsageError(`${command}: unexpected argument ${message.match(/'([^']*)'/)?.[1]}`);
+    }
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && flag) {
+      throw new UsageError(`${command}: flag ${flag.split(" ")[0]} needs a value`);
+    }
+    throw new UsageError(`${command}: ${message}`);
+  }
+}

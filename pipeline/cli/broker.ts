@@ -1,0 +1,158 @@
+/**
+ * `deno task broker start|stop|status`: a local Apache Kafka for trying the
+ * pipeline, kept running in the background between commands.
+ *
+ * @module
+ */
+import { BrokerError } from "../errors.ts";
+import {
+  isBrokerRunning,
+  startEmbeddedBroker,
+  stopBrokerProcess,
+} from "../broker/embedded_broker.ts";
+import { waitForBroker } from "../kafka/wait_for_broker.ts";
+import { parseFlags, UsageError } from "./_flags.ts";
+
+const HELP = `Usage: deno task broker <start|stop|status> [--port 9092] [--heap 512m]
+
+Runs a single-node Apache Kafka (KRaft) on 127.0.0.1 in the background,
+assembled from Maven Central (needs Java 17+ and Maven the first time).
+
+  start     start it and wait until it answers; prints where it listens
+  stop      stop it and remove its data
+  status    say whether it runs and answers
+
+Flags:
+  --port N      client port (default 9092; 0 picks a free one)
+  --heap SIZE   JVM heap ceiling (default 512m)
+  -h, --help    show this help`;
+
+const STATE_DIR = new URL("../../.broker/", import.meta.url).pathname;
+const STATE_FILE = `${STATE_DIR}state.json`;
+
+interface BrokerState {
+  pid: number;
+  brokers: string;
+  dir: string;
+  logFile: string;
+  startedAt: string;
+}
+
+/** Runs the command; resolves to the exit code. */
+export async function main(args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags("broker", args, {
+    port: { type: "string", default: "9092" },
+    heap: { type: "string", default: "512m" },
+    help: { type: "boolean", short: "h" },
+  }, true);
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const [action, ...extra] = positionals;
+  if (extra.length > 0) throw new UsageError(`broker: unexpected argument ${extra[0]}`);
+  const port = Number(values.port);
+  if (!/^\d+$/.test(values.port) || port > 65535) {
+    throw new UsageError(
+      `broker: flag --port must be a port number from 0 to 65535, got ${values.port}`,
+    );
+  }
+  if (!/^\d+[kmg]$/i.test(values.heap)) {
+    throw new UsageError(`broker: flag --heap must look like 512m or 1g, got ${values.heap}`);
+  }
+  switch (action) {
+    case "start":
+      return await start(port, values.heap);
+    case "stop":
+      return await stop();
+    case "status":
+      return await status();
+    case undefined:
+      throw new UsageError("broker: say start, stop or status (see --help)");
+    default:
+      throw new UsageError(`broker: unknown action ${action}: say start, stop or status`);
+  }
+}
+
+async function start(port: number, heap: string): Promise<number> {
+  const state = await readState();
+  if (state && await isBrokerRunning(state.pid)) {
+    console.log(`Kafka is already running at ${state.brokers} (pid ${state.pid})`);
+    return 0;
+  }
+  await Deno.mkdir(STATE_DIR, { recursive: true });
+  const dir = `${STATE_DIR}kafka`;
+  await Deno.remove(dir, { recursive: true }).catch(() => {});
+  const broker = await startEmbeddedBroker({
+    port,
+    heap,
+    dir,
+    detached: true,
+    onProgress: (line) => console.error(line),
+  });
+  const next: BrokerState = {
+    pid: broker.pid,
+    brokers: broker.brokers,
+    dir: broker.dir,
+    logFile: broker.logFile,
+    startedAt: new Date().toISOString(),
+  };
+  await Deno.writeTextFile(STATE_FILE, JSON.stringify(next, null, 2) + "\n");
+  console.log(`Kafka is running at ${broker.brokers} (pid ${broker.pid}, log ${broker.logFile})`);
+  console.log(`Use it with: export KAFKA_BROKERS=${broker.brokers}`);
+  return 0;
+}
+
+async function stop(): Promise<number> {
+  const state = await readState();
+  if (!state || !(await isBrokerRunning(state.pid))) {
+    console.log("Kafka is not running: nothing to stop");
+    await Deno.remove(STATE_FILE).catch(() => {});
+    return 0;
+  }
+  await stopBrokerProcess(state.pid);
+  await Deno.remove(STATE_FILE).catch(() => {});
+  await Deno.remove(state.dir, { recursive: true }).catch(() => {});
+  console.log(`Kafka at ${state.brokers} stopped (pid ${state.pid})`);
+  return 0;
+}
+
+async function status(): Promise<number> {
+  const state = await readState();
+  if (!state || !(await isBrokerRunning(state.pid))) {
+    console.log("Kafka is not running");
+    return 3;
+  }
+  try {
+    await waitForBroker([state.brokers], { timeoutMs: 5000 });
+  } catch {
+    console.log(`Kafka's JVM runs (pid ${state.pid}) but ${state.brokers} does not answer`);
+    return 1;
+  }
+  console.log(`Kafka is running at ${state.brokers} (pid ${state.pid}, since ${state.startedAt})`);
+  return 0;
+}
+
+async function readState(): Promise<BrokerState | null> {
+  try {
+    return JSON.parse(await Deno.readTextFile(STATE_FILE)) as BrokerState;
+  } catch {
+    return null;
+  }
+}
+
+if (import.meta.main) {
+  try {
+    Deno.exit(await main(Deno.args));
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(err.message);
+      Deno.exit(2);
+    }
+    if (err instanceof BrokerError) {
+      console.error(`broker: ${err.message}`);
+      Deno.exit(1);
+    }
+    throw err;
+  }
+}

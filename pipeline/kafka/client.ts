@@ -1,0 +1,86 @@
+/**
+ * Builds the kafkajs client from our config: one place for client id, broker
+ * list, logging and the connection retry policy.
+ *
+ * @module
+ */
+import process from "node:process";
+import { Kafka, type logCreator, logLevel, type RetryOptions } from "kafkajs";
+
+// kafkajs's request queue arms a timer with a negative delay when the broker
+// has not throttled it; Node's timers treat that as 1 ms, which is what kafkajs
+// means, but warn on every request. Only that warning is dropped.
+const emitWarning = process.emitWarning;
+process.emitWarning = function (warning: string | Error, ...rest: unknown[]) {
+  const kind = typeof warning === "string"
+    ? (typeof rest[0] === "string" ? rest[0] : (rest[0] as { type?: string } | undefined)?.type)
+    : warning.name;
+  if (kind === "TimeoutNegativeWarning") return;
+  return (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+} as typeof process.emitWarning;
+
+/** Connection settings shared by every Kafka client we create. */
+export interface KafkaClientOptions {
+  /** Bootstrap servers, such as `["127.0.0.1:9092"]`. */
+  brokers: readonly string[];
+  /** Names this process in broker logs. @default "order-pipeline" */
+  clientId?: string;
+  /** Log kafkajs messages at this level and above. @default "error" */
+  logLevel?: "nothing" | "error" | "warn" | "info" | "debug";
+  /** How kafkajs retries a failed request. @default kafkajs defaults */
+  retry?: RetryOptions;
+  /** Connection timeout in milliseconds. @default 3000 */
+  connectionTimeout?: number;
+}
+
+const LEVELS = {
+  nothing: logLevel.NOTHING,
+  error: logLevel.ERROR,
+  warn: logLevel.WARN,
+  info: logLevel.INFO,
+  debug: logLevel.DEBUG,
+} as const;
+
+// kafkajs logs JSON to stdout by default; stdout belongs to our own output, so
+// its lines go to stderr in a short human form.
+// Connection-level errors are single failed requests that kafkajs retries (a
+// coordinator still loading, say); when retries run out the failure reaches us
+// as a rejected call, so those lines are noise and are dropped.
+const toStderr: logCreator = () => ({ namespace, level, log }) => {
+  if (namespace === "Connection" && level === logLevel.ERROR) return;
+  const { message, error } = log;
+  const name = level === logLevel.ERROR ? "error" : level === logLevel.WARN ? "warn" : "info";
+  const detail = error ? `: ${error}` : "";
+  console.error(`kafkajs ${name} [${namespace}] ${message}${detail}`);
+};
+
+/**
+ * Creates a kafkajs client.
+ *
+ * @example
+ * ```ts
+ * import { createKafka } from "./client.ts";
+ * const kafka = createKafka({ brokers: ["127.0.0.1:9092"] });
+ * console.assert(typeof kafka.producer === "function");
+ * ```
+ */
+export function createKafka(options: KafkaClientOptions): Kafka {
+  const {
+    brokers,
+    clientId = "order-pipeline",
+    logLevel: level = "error",
+    retry,
+    connectionTimeout = 3000,
+  } = options;
+  if (brokers.length === 0) {
+    throw new RangeError("Cannot create a Kafka client: 'brokers' is empty");
+  }
+  return new Kafka({
+    clientId,
+    brokers: [...brokers],
+    logLevel: LEVELS[level],
+    logCreator: toStderr,
+    retry,
+    connectionTimeout,
+  });
+}

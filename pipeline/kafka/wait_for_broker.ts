@@ -1,0 +1,57 @@
+import { BrokerError } from "../errors.ts";
+import { createKafka } from "./client.ts";
+
+/** Options for {@link waitForBroker}. */
+export interface WaitForBrokerOptions {
+  /** Give up after this many milliseconds. @default 60000 */
+  timeoutMs?: number;
+  /** Pause between attempts in milliseconds. @default 250 */
+  intervalMs?: number;
+  /** Stop waiting early, for example when the broker process has died. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Resolves once the cluster answers a metadata request, with the number of
+ * brokers it reports; rejects with a {@link BrokerError} after the timeout.
+ *
+ * @example
+ * ```ts ignore
+ * import { waitForBroker } from "./wait_for_broker.ts";
+ * await waitForBroker(["127.0.0.1:9092"], { timeoutMs: 10_000 });
+ * ```
+ */
+export async function waitForBroker(
+  brokers: readonly string[],
+  options: WaitForBrokerOptions = {},
+): Promise<number> {
+  const { timeoutMs = 60_000, intervalMs = 250, signal } = options;
+  const deadline = Date.now() + timeoutMs;
+  const kafka = createKafka({
+    brokers,
+    clientId: "order-pipeline-probe",
+    logLevel: "nothing",
+    retry: { retries: 0 },
+    connectionTimeout: 1000,
+  });
+  let lastError: unknown;
+  while (Date.now() < deadline && !signal?.aborted) {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      return cluster.brokers.length;
+    } catch (err) {
+      lastError = err;
+    } finally {
+      await admin.disconnect().catch(() => {});
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  const why = signal?.aborted ? String(signal.reason ?? "aborted") : `${timeoutMs} ms passed`;
+  throw new BrokerError(
+    `Kafka at ${brokers.join(",")} did not answer a metadata request (${why})`,
+    "BROKER_UNAVAILABLE",
+    { cause: lastError },
+  );
+}
