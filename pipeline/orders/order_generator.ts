@@ -1,0 +1,115 @@
+/**
+ * Makes the orders the producer sends: good ones, and bad ones for `--bad-rate`.
+ *
+ * @module
+ */
+import { type Order, PRODUCTS } from "./order.ts";
+
+/**
+ * Makes the `n`th order: id `ORD-0001` for `n = 1` (zero-padded to 4 digits,
+ * wider past 9999), a product from {@link PRODUCTS}, and a price from 10.00 to
+ * 1010.00 in whole cents.
+ *
+ * The price is a 2-decimal number, but it travels as an Avro float: the
+ * consumer sees the float32 value (19.99 becomes 19.989999771118164), and its
+ * running mean is computed on those decoded values.
+ *
+ * @param n The order's sequence number, from 1.
+ * @param random A source of numbers in [0, 1), such as `createRandom(seed)`.
+ * @throws {RangeError} When `n` is not a whole number >= 1.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { makeBadMessage, makeOrder } from "./order_generator.ts";
+ * import { createRandom } from "./random.ts";
+ *
+ * const random = createRandom(1);
+ * const order = makeOrder(7, random);
+ * assert.equal(order.orderId, "ORD-0007");
+ * assert.ok(order.price >= 10 && order.price <= 1010);
+ * assert.ok(["poison", "invalid"].includes(makeBadMessage(8, random).kind));
+ * ```
+ */
+export function makeOrder(n: number, random: () => number): Order {
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new RangeError(`Cannot make order: 'n' must be a whole number >= 1, got ${n}`);
+  }
+  const product = PRODUCTS[Math.floor(random() * PRODUCTS.length)];
+  const cents = 1_000 + Math.floor(random() * 100_001);
+  return { orderId: `ORD-${String(n).padStart(4, "0")}`, product, price: cents / 100 };
+}
+
+/**
+ * Makes the `n`th message as a bad one: `poison` bytes that do not decode, or
+ * an `invalid` order that decodes but fails validation (3 in 7 poison).
+ *
+ * Poison is one of: an empty value; a record cut off inside its `orderId`; or
+ * random bytes whose first byte is odd, which Avro reads as a negative string
+ * length, so they can never decode (fully random bytes sometimes form a valid
+ * order by chance, which would make them invalid rather than poison).
+ * Invalid is an order with a negative, NaN or absurd price, or an empty id.
+ *
+ * @param n The message's sequence number, from 1.
+ * @param random A source of numbers in [0, 1).
+ * @throws {RangeError} When `n` is not a whole number >= 1.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { makeBadMessage, makeOrder } from "./order_generator.ts";
+ * import { createRandom } from "./random.ts";
+ *
+ * const random = createRandom(1);
+ * const good = makeOrder(2, random);
+ * const bad = makeBadMessage(3, random);
+ * assert.ok(bad.kind === "poison" || bad.value.orderId !== good.orderId);
+ * ```
+ */
+export function makeBadMessage(
+  n: number,
+  random: () => number,
+): { kind: "poison"; value: Uint8Array } | { kind: "invalid"; value: Order } {
+  const order = makeOrder(n, random);
+  const pick = Math.floor(random() * 7);
+  switch (pick) {
+    case 0:
+      return { kind: "poison", value: new Uint8Array(0) };
+    case 1:
+      return { kind: "poison", value: truncatedOrder(order.orderId, random) };
+    case 2:
+      return { kind: "poison", value: undecodableBytes(random) };
+    case 3:
+      return { kind: "invalid", value: { ...order, price: -order.price } };
+    case 4:
+      return { kind: "invalid", value: { ...order, price: Number.NaN } };
+    case 5:
+      return { kind: "invalid", value: { ...order, price: 1e9 } };
+    default:
+      return { kind: "invalid", value: { ...order, orderId: "" } };
+  }
+}
+
+/** The start of a real encoding: the id's length, then only part of the id. */
+function truncatedOrder(orderId: string, random: () => number): Uint8Array {
+  const id = new TextEncoder().encode(orderId);
+  const head: number[] = [];
+  let zigzag = id.length * 2;
+  while (zigzag >= 0x80) {
+    head.push((zigzag & 0x7f) | 0x80);
+    zigzag >>>= 7;
+  }
+  head.push(zigzag);
+  const kept = id.subarray(0, Math.floor(random() * id.length));
+  const bytes = new Uint8Array(head.length + kept.length);
+  bytes.set(head);
+  bytes.set(kept, head.length);
+  return bytes;
+}
+
+function undecodableBytes(random: () => number): Uint8Array {
+  const bytes = new Uint8Array(1 + Math.floor(random() * 32));
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(random() * 256);
+  bytes[0] |= 1;
+  return bytes;
+}
