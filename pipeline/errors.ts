@@ -38,9 +38,10 @@ export interface PipelineErrorOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PipelineError } from "./errors.ts";
  * const err = new PipelineError("UNEXPECTED", "fatal", "boom");
- * console.assert(err.retriable === false);
+ * assert.equal(err.retriable, false);
  * ```
  */
 export class PipelineError extends Error {
@@ -150,9 +151,10 @@ export class BrokerError extends PipelineError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { classify, DecodeError } from "./errors.ts";
- * console.assert(classify(new DecodeError("bad bytes")) === "poison");
- * console.assert(classify("odd") === "transient");
+ * assert.equal(classify(new DecodeError("bad bytes")), "poison");
+ * assert.equal(classify("odd"), "transient");
  * ```
  */
 export function classify(err: unknown): ErrorClass {
@@ -164,8 +166,9 @@ export function classify(err: unknown): ErrorClass {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isRetriable, TransientError } from "./errors.ts";
- * console.assert(isRetriable(new TransientError("timed out")));
+ * assert.ok(isRetriable(new TransientError("timed out")));
  * ```
  */
 export function isRetriable(err: unknown): boolean {

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { BrokerError } from "../errors.ts";
 import {
   isBrokerRunning,
   startEmbeddedBroker,
@@ -12,6 +11,7 @@ import {
 } from "../broker/embedded_broker.ts";
 import { waitForBroker } from "../kafka/wait_for_broker.ts";
 import { parseFlags, UsageError } from "./_flags.ts";
+import { runCommand } from "./_run.ts";
 
 const HELP = `Usage: deno task broker <start|stop|status> [--port 9092] [--heap 512m]
 
@@ -141,18 +141,4 @@ async function readState(): Promise<BrokerState | null> {
   }
 }
 
-if (import.meta.main) {
-  try {
-    Deno.exit(await main(Deno.args));
-  } catch (err) {
-    if (err instanceof UsageError) {
-      console.error(err.message);
-      Deno.exit(2);
-    }
-    if (err instanceof BrokerError) {
-      console.error(`broker: ${err.message}`);
-      Deno.exit(1);
-    }
-    throw err;
-  }
-}
+if (import.meta.main) await runCommand("broker", main);

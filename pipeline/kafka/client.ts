@@ -59,9 +59,10 @@ const toStderr: logCreator = () => ({ namespace, level, log }) => {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createKafka } from "./client.ts";
  * const kafka = createKafka({ brokers: ["127.0.0.1:9092"] });
- * console.assert(typeof kafka.producer === "function");
+ * assert.equal(typeof kafka.producer, "function");
  * ```
  */
 export function createKafka(options: KafkaClientOptions): Kafka {

@@ -1,0 +1,23 @@
+// Ctrl-C handling shared by long-running commands: the first SIGINT or SIGTERM
+// asks for a graceful stop, a second one exits at once.
+
+/** Aborts the returned signal on the first SIGINT/SIGTERM; exits 130 on the second. */
+export function stopOnSignals(command: string): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const names: Deno.Signal[] = ["SIGINT", "SIGTERM"];
+  const handler = () => {
+    if (controller.signal.aborted) {
+      console.error(`\n${command}: second signal, exiting now without committing`);
+      Deno.exit(130);
+    }
+    console.error(
+      `\n${command}: stopping: finishing in-flight messages (signal again to quit now)`,
+    );
+    controller.abort("signal");
+  };
+  for (const name of names) Deno.addSignalListener(name, handler);
+  return {
+    signal: controller.signal,
+    dispose: () => names.forEach((name) => Deno.removeSignalListener(name, handler)),
+  };
+}

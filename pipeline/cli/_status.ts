@@ -1,0 +1,70 @@
+// How the consumer reports itself: a live line on a terminal, JSON lines for
+// machines, and a summary at the end.
+import type { ConsumerStats } from "../consumer/consumer_stats.ts";
+
+const money = (n: number | null) => n === null ? "-" : n.toFixed(2);
+
+/** One status update: a readable line when `live`, else a JSON line. */
+export function formatStatus(
+  stats: ConsumerStats,
+  lag: Readonly<Record<number, number>>,
+  elapsedMs: number,
+  live: boolean,
+): string {
+  const totalLag = Object.values(lag).reduce((a, b) => a + b, 0);
+  const rate = stats.processed / Math.max(elapsedMs / 1000, 0.001);
+  if (!live) {
+    return JSON.stringify({
+      type: "status",
+      processed: stats.processed,
+      average: stats.aggregate.average,
+      count: stats.aggregate.count,
+      sum: stats.aggregate.sum,
+      min: stats.aggregate.min,
+      max: stats.aggregate.max,
+      retried: stats.retried,
+      deadLettered: stats.deadLettered,
+      deadLetteredByClass: stats.deadLetteredByClass,
+      sentToRetry: stats.sentToRetry,
+      lag,
+      ratePerSecond: Math.round(rate),
+    });
+  }
+  return `processed ${stats.processed}  average ${money(stats.aggregate.average)}  ` +
+    `retries ${stats.retried}  dead-lettered ${stats.deadLettered}  lag ${totalLag}  ` +
+    `${Math.round(rate)}/s`;
+}
+
+/** The closing summary. */
+export function formatSummary(
+  stats: ConsumerStats | undefined,
+  elapsedMs: number,
+  live: boolean,
+): string {
+  const s = stats;
+  const seconds = elapsedMs / 1000;
+  if (!live) {
+    return JSON.stringify({
+      type: "summary",
+      processed: s?.processed ?? 0,
+      average: s?.aggregate.average ?? null,
+      sum: s?.aggregate.sum ?? 0,
+      retried: s?.retried ?? 0,
+      deadLettered: s?.deadLettered ?? 0,
+      deadLetteredByClass: s?.deadLetteredByClass ?? { poison: 0, permanent: 0, transient: 0 },
+      sentToRetry: s?.sentToRetry ?? 0,
+      seconds: Number(seconds.toFixed(3)),
+    });
+  }
+  if (!s) return `Consumed nothing in ${seconds.toFixed(1)} s`;
+  const c = s.deadLetteredByClass;
+  return [
+    `Summary after ${seconds.toFixed(1)} s:`,
+    `  processed      ${s.processed}`,
+    `  average price  ${money(s.aggregate.average)} (min ${money(s.aggregate.min)}, max ${
+      money(s.aggregate.max)
+    })`,
+    `  retries        ${s.retried}`,
+    `  dead-lettered  ${s.deadLettered} (poison ${c.poison}, permanent ${c.permanent}, transient ${c.transient})`,
+  ].join("\n");
+}

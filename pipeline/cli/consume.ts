@@ -1,0 +1,138 @@
+/**
+ * `deno task consume`: reads orders, processes them with retry and backoff,
+ * dead-letters what fails, and shows the running average of prices.
+ *
+ * @module
+ */
+import { auditTime, lastValueFrom, share, tap } from "rxjs";
+import {
+  boolean,
+  brokerList,
+  decimal,
+  DEFAULT_TOPICS,
+  integer,
+  loadConfig,
+  name,
+  parseDuration,
+  topicSpecs,
+} from "../config.ts";
+import { consumeOrders } from "../consumer/order_consumer.ts";
+import type { ConsumerStats } from "../consumer/consumer_stats.ts";
+import { ensureTopics } from "../kafka/topics.ts";
+import { parseFlags } from "./_flags.ts";
+import { runCommand } from "./_run.ts";
+import { stopOnSignals } from "./_signals.ts";
+import { formatStatus, formatSummary } from "./_status.ts";
+
+const HELP = `Usage: deno task consume [flags]
+
+Consumes Avro orders, processes each with retries and exponential backoff,
+sends what cannot be processed to the dead-letter topic, and keeps the
+running average of prices. Ctrl-C stops gracefully; a second Ctrl-C quits now.
+
+Flags (environment variable in brackets):
+  --brokers LIST        Kafka bootstrap servers [KAFKA_BROKERS] (localhost:9092)
+  --topic NAME          topic to consume [ORDERS_TOPIC] (orders)
+  --group ID            consumer group [CONSUMER_GROUP] (order-pipeline)
+  --dlq-topic NAME      dead-letter topic [DLQ_TOPIC] (orders-dlq)
+  --max-retries N       retries of a transient failure [MAX_RETRIES] (3)
+  --backoff DURATION    first retry delay, doubling with full jitter [BACKOFF] (1s)
+  --max-backoff DURATION  longest retry delay [MAX_BACKOFF] (30s)
+  --fail-rate R         simulated transient failure rate, 0 to 1 [FAIL_RATE] (0.1)
+  --seed N              seed the simulated failures [SEED]
+  --from-beginning      a new group starts at the earliest offset [FROM_BEGINNING]
+  --max-in-flight N     unsettled messages per partition [MAX_IN_FLIGHT] (1000)
+  --drain-timeout DURATION  how long a stop waits for in-flight messages (10s)
+  --status-interval DURATION  how often the status updates (1s)
+  --json                one JSON line per update even on a terminal
+  --print-outcomes      also one JSON line per message outcome
+  -h, --help            show this help`;
+
+/** Runs the command; resolves to the exit code. */
+export async function main(args: string[]): Promise<number> {
+  const { values: flags } = parseFlags("consume", args, {
+    brokers: { type: "string" },
+    topic: { type: "string" },
+    group: { type: "string" },
+    "dlq-topic": { type: "string" },
+    "max-retries": { type: "string" },
+    backoff: { type: "string" },
+    "max-backoff": { type: "string" },
+    "fail-rate": { type: "string" },
+    seed: { type: "string" },
+    "from-beginning": { type: "boolean" },
+    "max-in-flight": { type: "string" },
+    "drain-timeout": { type: "string" },
+    "status-interval": { type: "string" },
+    json: { type: "boolean" },
+    "print-outcomes": { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (flags.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const config = loadConfig("consume", flags, (n) => Deno.env.get(n), {
+    brokers: { env: "KAFKA_BROKERS", default: ["localhost:9092"], parse: brokerList },
+    topic: { env: "ORDERS_TOPIC", default: DEFAULT_TOPICS.orders, parse: name },
+    group: { env: "CONSUMER_GROUP", default: "order-pipeline", parse: name },
+    dlqTopic: { env: "DLQ_TOPIC", default: DEFAULT_TOPICS.dlq, parse: name },
+    maxRetries: { env: "MAX_RETRIES", default: 3, parse: integer(0, 20) },
+    backoff: { env: "BACKOFF", default: 1000, parse: parseDuration },
+    maxBackoff: { env: "MAX_BACKOFF", default: 30_000, parse: parseDuration },
+    failRate: { env: "FAIL_RATE", default: 0.1, parse: decimal(0, 1) },
+    seed: { env: "SEED", default: undefined as number | undefined, parse: integer(0) },
+    fromBeginning: { env: "FROM_BEGINNING", default: false, parse: boolean },
+    maxInFlight: { env: "MAX_IN_FLIGHT", default: 1000, parse: integer(1, 100_000) },
+    drainTimeout: { default: 10_000, parse: parseDuration },
+    statusInterval: { default: 1000, parse: parseDuration },
+    json: { default: false, parse: boolean },
+    printOutcomes: { default: false, parse: boolean },
+  });
+
+  await ensureTopics(config.brokers, topicSpecs({ orders: config.topic, dlq: config.dlqTopic }));
+  const live = Deno.stdout.isTerminal() && !config.json;
+  const lag: Record<number, number> = {};
+  const stop = stopOnSignals("consume");
+  const started = performance.now();
+  let last: ConsumerStats | undefined;
+  const encoder = new TextEncoder();
+  const write = (text: string) => Deno.stdout.writeSync(encoder.encode(text));
+
+  const stats$ = consumeOrders({
+    brokers: config.brokers,
+    topic: config.topic,
+    groupId: config.group,
+    dlqTopic: config.dlqTopic,
+    maxRetries: config.maxRetries,
+    backoffMs: config.backoff,
+    maxBackoffMs: config.maxBackoff,
+    failRate: config.failRate,
+    seed: config.seed,
+    fromBeginning: config.fromBeginning,
+    maxInFlight: config.maxInFlight,
+    drainTimeoutMs: config.drainTimeout,
+    signal: stop.signal,
+    onLag: (partition, n) => lag[partition] = n,
+    onOutcome: config.printOutcomes
+      ? (outcome) => write(JSON.stringify({ type: "outcome", ...outcome }) + "\n")
+      : undefined,
+  }).pipe(tap((stats) => last = stats), share());
+
+  const updates = stats$.pipe(auditTime(config.statusInterval)).subscribe((stats) => {
+    const status = formatStatus(stats, lag, performance.now() - started, live);
+    write(live ? `\r\x1b[2K${status}` : `${status}\n`);
+  });
+  try {
+    await lastValueFrom(stats$, { defaultValue: undefined });
+  } finally {
+    updates.unsubscribe();
+    stop.dispose();
+    if (live) write("\n");
+    const summary = formatSummary(last, performance.now() - started, live);
+    write(`${summary}\n`);
+  }
+  return 0;
+}
+
+if (import.meta.main) await runCommand("consume", main);

@@ -1,0 +1,136 @@
+/**
+ * `deno task produce`: sends random Avro orders, one per interval, or as fast
+ * as batching allows with `--interval 0`.
+ *
+ * @module
+ */
+import { lastValueFrom, tap, throttleTime } from "rxjs";
+import {
+  boolean,
+  brokerList,
+  decimal,
+  DEFAULT_TOPICS,
+  integer,
+  loadConfig,
+  name,
+  parseDuration,
+  topicSpecs,
+} from "../config.ts";
+import { ensureTopics } from "../kafka/topics.ts";
+import { produceOrders, type ProducerProgress } from "../producer/order_producer.ts";
+import { parseFlags } from "./_flags.ts";
+import { runCommand } from "./_run.ts";
+import { stopOnSignals } from "./_signals.ts";
+
+const HELP = `Usage: deno task produce [flags]
+
+Sends random orders (ORD-0001, ORD-0002, …) as Avro records. Without --count
+it runs until Ctrl-C.
+
+Flags (environment variable in brackets):
+  --count N             orders to send (default: until stopped)
+  --interval DURATION   pause between orders; 0 sends batches back to back [PRODUCE_INTERVAL] (2s)
+  --brokers LIST        Kafka bootstrap servers [KAFKA_BROKERS] (localhost:9092)
+  --topic NAME          topic to write [ORDERS_TOPIC] (orders)
+  --bad-rate R          share of poison bytes and invalid orders, 0 to 1 [BAD_RATE] (0)
+  --seed N              seed orders and bad messages [SEED]
+  --batch-size N        records per request at --interval 0 (1000)
+  --json                one JSON line per update even on a terminal
+  -h, --help            show this help`;
+
+/** Runs the command; resolves to the exit code. */
+export async function main(args: string[]): Promise<number> {
+  const { values: flags } = parseFlags("produce", args, {
+    count: { type: "string" },
+    interval: { type: "string" },
+    brokers: { type: "string" },
+    topic: { type: "string" },
+    "bad-rate": { type: "string" },
+    seed: { type: "string" },
+    "batch-size": { type: "string" },
+    json: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (flags.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const config = loadConfig("produce", flags, (n) => Deno.env.get(n), {
+    count: { default: Infinity, parse: integer(0) },
+    interval: { env: "PRODUCE_INTERVAL", default: 2000, parse: parseDuration },
+    brokers: { env: "KAFKA_BROKERS", default: ["localhost:9092"], parse: brokerList },
+    topic: { env: "ORDERS_TOPIC", default: DEFAULT_TOPICS.orders, parse: name },
+    badRate: { env: "BAD_RATE", default: 0, parse: decimal(0, 1) },
+    seed: { env: "SEED", default: undefined as number | undefined, parse: integer(0) },
+    batchSize: { default: 1000, parse: integer(1, 100_000) },
+    json: { default: false, parse: boolean },
+  });
+  await ensureTopics(config.brokers, topicSpecs({ orders: config.topic }));
+
+  const live = Deno.stdout.isTerminal() && !config.json;
+  const stop = stopOnSignals("produce");
+  const started = performance.now();
+  const encoder = new TextEncoder();
+  const write = (text: string) => Deno.stdout.writeSync(encoder.encode(text));
+  const of = config.count === Infinity ? "" : ` of ${config.count}`;
+  let last: ProducerProgress | undefined;
+  const show = (p: ProducerProgress) => {
+    const rate = Math.round(p.sent / Math.max((performance.now() - started) / 1000, 0.001));
+    if (live) {
+      const order = p.lastOrder
+        ? `  last ${p.lastOrder.orderId} ${p.lastOrder.product} ${p.lastOrder.price.toFixed(2)}`
+        : "";
+      write(`\r\x1b[2Ksent ${p.sent}${of}  bad ${p.bad}  ${rate}/s${order}`);
+    } else {
+      write(JSON.stringify({ type: "progress", sent: p.sent, valid: p.valid, bad: p.bad }) + "\n");
+    }
+  };
+  try {
+    await lastValueFrom(
+      produceOrders({
+        brokers: config.brokers,
+        topic: config.topic,
+        count: config.count,
+        intervalMs: config.interval,
+        badRate: config.badRate,
+        seed: config.seed,
+        batchSize: config.batchSize,
+        signal: stop.signal,
+      }).pipe(
+        tap((p) => last = p),
+        throttleTime(config.interval >= 500 ? 0 : 250, undefined, {
+          leading: true,
+          trailing: true,
+        }),
+        tap(show),
+      ),
+      { defaultValue: undefined },
+    );
+  } finally {
+    stop.dispose();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const mean = last && last.valid > 0 ? last.validSum / last.valid : null;
+  if (live) {
+    write(
+      `\nSent ${last?.sent ?? 0} messages (${last?.bad ?? 0} bad) to ${config.topic} in ${
+        seconds.toFixed(1)
+      } s; mean price of valid orders ${mean === null ? "-" : mean.toFixed(2)}\n`,
+    );
+  } else {
+    write(
+      JSON.stringify({
+        type: "summary",
+        sent: last?.sent ?? 0,
+        valid: last?.valid ?? 0,
+        bad: last?.bad ?? 0,
+        validSum: last?.validSum ?? 0,
+        mean,
+        seconds: Number(seconds.toFixed(3)),
+      }) + "\n",
+    );
+  }
+  return 0;
+}
+
+if (import.meta.main) await runCommand("produce", main);

@@ -1,0 +1,51 @@
+import { deepEqual, equal, throws } from "node:assert/strict";
+import { brokerList, decimal, integer, loadConfig, parseDuration, topicSpecs } from "./config.ts";
+import { ConfigError } from "./errors.ts";
+
+const settings = {
+  count: { default: 50, parse: integer(1) },
+  failRate: { env: "FAIL_RATE", default: 0.1, parse: decimal(0, 1) },
+  brokers: { env: "KAFKA_BROKERS", default: ["localhost:9092"], parse: brokerList },
+};
+
+Deno.test("loadConfig() takes flags over environment over defaults", () => {
+  const env = (n: string) =>
+    ({ FAIL_RATE: "0.5", KAFKA_BROKERS: "a:1,b:2" } as Record<string, string>)[n];
+  const config = loadConfig("consume", { "fail-rate": "0.2" }, env, settings);
+  deepEqual({ ...config }, { count: 50, failRate: 0.2, brokers: ["a:1", "b:2"] });
+  equal(Object.isFrozen(config), true);
+});
+
+Deno.test("loadConfig() reports every bad value at once, naming each flag", () => {
+  const env = (n: string) => n === "KAFKA_BROKERS" ? "nope" : undefined;
+  let problems: readonly string[] = [];
+  throws(() => {
+    try {
+      loadConfig("consume", { count: "zero", "fail-rate": "2" }, env, settings);
+    } catch (err) {
+      problems = (err as ConfigError).problems;
+      throw err;
+    }
+  }, ConfigError);
+  deepEqual(problems, [
+    'consume: flag --count must be a whole number >= 1, got "zero"',
+    'consume: flag --fail-rate must be a number from 0 to 1, got "2"',
+    'consume: KAFKA_BROKERS (for --brokers) must be a comma-separated list of host:port, got "nope"',
+  ]);
+});
+
+Deno.test("parseDuration() reads ms, s, m and h, and refuses a bare number but 0", () => {
+  equal(parseDuration("500ms"), 500);
+  equal(parseDuration("2s"), 2000);
+  equal(parseDuration("1.5m"), 90_000);
+  equal(parseDuration("0"), 0);
+  throws(() => parseDuration("5"), /duration/);
+  throws(() => parseDuration("-1s"), /duration/);
+});
+
+Deno.test("topicSpecs() gives the DLQ 7 days of retention and compacts the stats topic", () => {
+  const specs = topicSpecs({ orders: "o", retry: "r", dlq: "d", stats: "s" });
+  deepEqual(specs.map((s) => [s.name, s.partitions]), [["o", 3], ["r", 3], ["d", 1], ["s", 1]]);
+  equal(specs[2].config?.["retention.ms"], "604800000");
+  equal(specs[3].config?.["cleanup.policy"], "compact");
+});

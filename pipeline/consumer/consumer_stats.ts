@@ -1,0 +1,26 @@
+import type { Aggregate } from "../operators/aggregate.ts";
+
+/** What the consumer has done so far; one value per settled message. */
+export interface ConsumerStats {
+  /** Orders folded into the running average. */
+  readonly processed: number;
+  /** Extra processing attempts made after transient failures. */
+  readonly retried: number;
+  /** Messages written to the dead-letter topic, in all. */
+  readonly deadLettered: number;
+  /** Dead letters by failure class. */
+  readonly deadLetteredByClass: Readonly<Record<"poison" | "permanent" | "transient", number>>;
+  /** Messages handed to the retry topic. */
+  readonly sentToRetry: number;
+  /** The running average over every order this consumer processed. */
+  readonly aggregate: Aggregate;
+  /** The same, per input partition, with the next offset each covers. */
+  readonly partitions: Readonly<Record<number, PartitionState>>;
+}
+
+/** One partition's share of the aggregate. */
+export interface PartitionState {
+  readonly aggregate: Aggregate;
+  /** The offset after the last message settled on this partition. */
+  readonly nextOffset: string;
+}

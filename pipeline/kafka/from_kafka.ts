@@ -1,0 +1,236 @@
+/**
+ * `fromKafka()`: a consumer group as an RxJS Observable of deliveries, with
+ * backpressure. kafkajs hands us one batch per partition; we emit at most
+ * `maxInFlight` unsettled records of that partition at a time and resolve
+ * each offset only once the pipeline settles its record, so Kafka is read no
+ * faster than the pipeline finishes, and a commit never covers a record that
+ * has not reached its outcome.
+ *
+ * @module
+ */
+import { Observable } from "rxjs";
+import type { EachBatchPayload, KafkaMessage } from "kafkajs";
+import { createKafka } from "./client.ts";
+import { type Delivery, headerBytes, type KafkaRecord } from "./kafka_record.ts";
+
+/** Options for {@link fromKafka}. */
+export interface FromKafkaOptions {
+  /** Bootstrap servers. */
+  brokers: readonly string[];
+  /** Consumer group id. */
+  groupId: string;
+  /** Topics to subscribe to. */
+  topics: readonly string[];
+  /** Start a new group at the earliest offset instead of the latest. @default false */
+  fromBeginning?: boolean;
+  /** Unsettled records emitted per partition at most. @default 1000 */
+  maxInFlight?: number;
+  /** Partitions handled at once; set it to at least the partition count. @default 3 */
+  partitionsConsumedConcurrently?: number;
+  /** Fetch size ceiling per partition in bytes. @default 1048576 */
+  maxBytesPerPartition?: number;
+  /** Commit settled offsets at least this often, in milliseconds. @default 1000 */
+  commitIntervalMs?: number;
+  /**
+   * Aborting it stops gracefully: no new records are emitted, records already
+   * emitted get `drainTimeoutMs` to settle, settled offsets are committed, the
+   * consumer leaves the group and the Observable completes.
+   */
+  signal?: AbortSignal;
+  /** How long a graceful stop waits for in-flight records. @default 10000 */
+  drainTimeoutMs?: number;
+  /** Client id in broker logs. @default "order-pipeline" */
+  clientId?: string;
+  /** Told each partition's lag (high watermark minus next offset) after each batch. */
+  onLag?: (topic: string, partition: number, lag: number) => void;
+  /** Told when partitions are assigned or revoked by a rebalance. */
+  onAssignment?: (assigned: ReadonlyArray<{ topic: string; partitions: number[] }>) => void;
+}
+
+/**
+ * Consumes `topics` as a group. Unsubscribing abandons unsettled records
+ * (they are not committed, so the group reads them again) and disconnects.
+ *
+ * @example
+ * ```ts ignore
+ * import { fromKafka } from "./from_kafka.ts";
+ * fromKafka({ brokers: ["127.0.0.1:9092"], groupId: "g", topics: ["orders"] })
+ *   .subscribe(({ record, settle }) => { console.log(record.offset); settle(); });
+ * ```
+ */
+export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
+  const {
+    brokers,
+    groupId,
+    topics,
+    fromBeginning = false,
+    maxInFlight = 1000,
+    partitionsConsumedConcurrently = 3,
+    maxBytesPerPartition = 1_048_576,
+    commitIntervalMs = 1000,
+    signal,
+    drainTimeoutMs = 10_000,
+    clientId,
+    onLag,
+    onAssignment,
+  } = options;
+  if (!Number.isInteger(maxInFlight) || maxInFlight < 1) {
+    throw new RangeError(
+      `Cannot consume: 'maxInFlight' must be a whole number >= 1, got ${maxInFlight}`,
+    );
+  }
+  if (topics.length === 0) throw new RangeError("Cannot consume: 'topics' is empty");
+
+  return new Observable<Delivery>((subscriber) => {
+    const kafka = createKafka({ brokers, clientId });
+    const consumer = kafka.consumer({
+      groupId,
+      maxBytesPerPartition,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      allowAutoTopicCreation: false,
+    });
+    // Set on unsubscribe or error: unsettled records are left unresolved.
+    let abandoned = false;
+    let stopping = signal?.aborted ?? false;
+    const wakers = new Set<() => void>();
+    const wakeAll = () => {
+      for (const wake of [...wakers]) wake();
+    };
+
+    const eachBatch = async (payload: EachBatchPayload) => {
+      const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } =
+        payload;
+      const messages = batch.messages;
+      const total = messages.length;
+      let settled = 0;
+      let emitted = 0;
+      let resolved = 0;
+      let wake: (() => void) | undefined;
+      let lastCommit = Date.now();
+      let drainDeadline = Infinity;
+      const canEmit = () => !abandoned && !stopping && isRunning() && !isStale();
+
+      while (resolved < total) {
+        while (emitted < total && emitted - settled < maxInFlight && canEmit()) {
+          const index = emitted++;
+          subscriber.next({
+            record: toRecord(batch.topic, batch.partition, messages[index]),
+            settle: () => {
+              if (index !== settled) {
+                throw new Error(
+                  `Records of ${batch.topic}[${batch.partition}] must settle in order: ` +
+                    `got offset ${messages[index].offset} before ${messages[settled]?.offset}`,
+                );
+              }
+              settled += 1;
+              wake?.();
+            },
+          });
+        }
+        if (abandoned) return;
+        if (settled > resolved) {
+          resolved = settled;
+          resolveOffset(messages[resolved - 1].offset);
+          if (Date.now() - lastCommit >= commitIntervalMs) {
+            lastCommit = Date.now();
+            await heartbeat();
+            await commitOffsetsIfNecessary();
+          }
+          continue;
+        }
+        if (emitted === resolved) break; // stopping, and nothing of ours is in flight
+        if (stopping && drainDeadline === Infinity) drainDeadline = Date.now() + drainTimeoutMs;
+        if (Date.now() >= drainDeadline) return; // in-flight records stay uncommitted
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, Math.min(1000, drainDeadline - Date.now()));
+          function done() {
+            clearTimeout(timer);
+            wakers.delete(done);
+            wake = undefined;
+            resolve();
+          }
+          wake = done;
+          wakers.add(done);
+        });
+        if (!abandoned && settled === resolved) await heartbeat().catch(() => {});
+      }
+      if (onLag && resolved > 0) {
+        const next = BigInt(messages[resolved - 1].offset) + 1n;
+        onLag(batch.topic, batch.partition, Number(BigInt(batch.highWatermark) - next));
+      }
+    };
+
+    const { GROUP_JOIN, CRASH } = consumer.events;
+    const removeJoin = consumer.on(GROUP_JOIN, (event) => {
+      const assigned = Object.entries(event.payload.memberAssignment).map((
+        [topic, partitions],
+      ) => ({
+        topic,
+        partitions,
+      }));
+      onAssignment?.(assigned);
+    });
+    const removeCrash = consumer.on(CRASH, (event) => {
+      if (!event.payload.restart && !abandoned) subscriber.error(event.payload.error);
+    });
+
+    const stop = async () => {
+      stopping = true;
+      wakeAll();
+      try {
+        await consumer.disconnect();
+        subscriber.complete();
+      } catch (err) {
+        subscriber.error(err);
+      }
+    };
+    const onAbort = () => void stop();
+    signal?.addEventListener("abort", onAbort, { once: true });
+
+    (async () => {
+      await consumer.connect();
+      for (const topic of topics) await consumer.subscribe({ topic, fromBeginning });
+      await consumer.run({
+        autoCommit: true,
+        autoCommitInterval: commitIntervalMs,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently,
+        eachBatch,
+      });
+      if (stopping) await stop();
+    })().catch((err) => {
+      if (!abandoned) subscriber.error(err);
+    });
+
+    return () => {
+      signal?.removeEventListener("abort", onAbort);
+      // After a graceful stop every loop has already returned; after an error
+      // or unsubscribe this makes them return without resolving anything more.
+      abandoned = true;
+      wakeAll();
+      removeJoin();
+      removeCrash();
+      consumer.disconnect().catch(() => {});
+    };
+  });
+}
+
+function toRecord(topic: string, partition: number, message: KafkaMessage): KafkaRecord {
+  const headers: Record<string, Uint8Array> = {};
+  if (message.headers) {
+    for (const name in message.headers) {
+      const bytes = headerBytes(message.headers[name]);
+      if (bytes) headers[name] = bytes;
+    }
+  }
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key,
+    value: message.value,
+    headers,
+    timestamp: message.timestamp,
+  };
+}

@@ -1,0 +1,173 @@
+/**
+ * The order producer as an interval-driven Observable: a tick makes an order
+ * (now and then a bad message, for demos), encodes it to Avro and sends it
+ * with acks from all replicas. At `intervalMs` 0 it sends batches back to
+ * back, as fast as the broker acknowledges them.
+ *
+ * @module
+ */
+import {
+  concatMap,
+  defer,
+  EMPTY,
+  finalize,
+  from,
+  fromEvent,
+  interval,
+  map,
+  type Observable,
+  repeat,
+  scan,
+  take,
+  takeUntil,
+} from "rxjs";
+import { createCodec } from "../avro/avro_codec.ts";
+import { loadSchema } from "../avro/load_schema.ts";
+import { connectProducer, type OutboundRecord } from "../kafka/kafka_producer.ts";
+import type { Order } from "../orders/order.ts";
+import { makeBadMessage, makeOrder } from "../orders/order_generator.ts";
+import { createRandom } from "../orders/random.ts";
+
+/** The header every order carries, unchanged through retry, DLQ and replay. */
+export const CORRELATION_HEADER = "x-correlation-id";
+
+/** Options for {@link produceOrders}. */
+export interface ProduceOrdersOptions {
+  brokers: readonly string[];
+  /** @default "orders" */
+  topic?: string;
+  /** Orders to send; `Infinity` runs until stopped. @default Infinity */
+  count?: number;
+  /** Pause between orders in ms; 0 sends batches back to back. @default 2000 */
+  intervalMs?: number;
+  /** Share of messages, 0 to 1, that are poison bytes or invalid orders. @default 0 */
+  badRate?: number;
+  /** Seeds orders and bad messages, so a run can be repeated. */
+  seed?: number;
+  /** Records per request when `intervalMs` is 0. @default 1000 */
+  batchSize?: number;
+  /** Number of the first order (`ORD-0001` is 1). @default 1 */
+  firstOrder?: number;
+  /** Stop after the message in flight. */
+  signal?: AbortSignal;
+}
+
+/** Running totals, emitted after every acknowledged send. */
+export interface ProducerProgress {
+  /** Messages acknowledged by the broker. */
+  readonly sent: number;
+  /** Of those, valid orders. */
+  readonly valid: number;
+  /** Of those, poison bytes or invalid orders. */
+  readonly bad: number;
+  /** Sum of the valid orders' prices as the consumer will decode them (float32). */
+  readonly validSum: number;
+  /** The last valid order sent. */
+  readonly lastOrder: Order | null;
+}
+
+/**
+ * Produces orders; completes after `count`, or when `signal` aborts.
+ *
+ * @example
+ * ```ts ignore
+ * import { produceOrders } from "./order_producer.ts";
+ * produceOrders({ brokers: ["127.0.0.1:9092"], count: 50, intervalMs: 0 })
+ *   .subscribe((p) => console.log(`${p.sent} sent`));
+ * ```
+ */
+export function produceOrders(options: ProduceOrdersOptions): Observable<ProducerProgress> {
+  const {
+    brokers,
+    topic = "orders",
+    count = Infinity,
+    intervalMs = 2000,
+    badRate = 0,
+    seed,
+    batchSize = 1000,
+    firstOrder = 1,
+    signal,
+  } = options;
+  if (count !== Infinity && (!Number.isInteger(count) || count < 0)) {
+    throw new RangeError(`Cannot produce: 'count' must be a whole number >= 0, got ${count}`);
+  }
+  if (!(intervalMs >= 0)) {
+    throw new RangeError(`Cannot produce: 'intervalMs' must be >= 0, got ${intervalMs}`);
+  }
+  if (!(badRate >= 0 && badRate <= 1)) {
+    throw new RangeError(`Cannot produce: 'badRate' must be between 0 and 1, got ${badRate}`);
+  }
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new RangeError(
+      `Cannot produce: 'batchSize' must be a whole number >= 1, got ${batchSize}`,
+    );
+  }
+  if (count === 0) return EMPTY;
+
+  return defer(() => {
+    const codec = createCodec<Order>(loadSchema("order"));
+    const random = createRandom(seed);
+    const connecting = connectProducer({ brokers, clientId: "order-pipeline-producer" });
+    let next = firstOrder;
+
+    const makeMessage = (): Made => {
+      const n = next++;
+      if (badRate > 0 && random() < badRate) {
+        const bad = makeBadMessage(n, random);
+        const value = bad.kind === "poison" ? bad.value : codec.encode(bad.value);
+        const key = bad.kind === "invalid" ? bad.value.orderId : null;
+        return { record: record(key, value), order: null };
+      }
+      const order = makeOrder(n, random);
+      return { record: record(order.orderId, codec.encode(order)), order };
+    };
+    const send = (made: Made[]) =>
+      from(connecting.then((p) => p.send(topic, made.map((m) => m.record)))).pipe(
+        map(() => made),
+      );
+
+    const stop$ = signal ? fromEvent(signal, "abort") : EMPTY;
+    const batches$ = intervalMs === 0
+      ? defer(() => {
+        const size = Math.min(batchSize, count - (next - firstOrder));
+        return send(Array.from({ length: size }, makeMessage));
+      }).pipe(repeat({ count: Math.ceil(count / batchSize) }))
+      : interval(intervalMs).pipe(take(count), concatMap(() => send([makeMessage()])));
+
+    return batches$.pipe(
+      takeUntil(stop$),
+      scan(addProgress, {
+        sent: 0,
+        valid: 0,
+        bad: 0,
+        validSum: 0,
+        lastOrder: null,
+      } as ProducerProgress),
+      finalize(() => void connecting.then((p) => p.disconnect()).catch(() => {})),
+    );
+  });
+}
+
+interface Made {
+  record: OutboundRecord;
+  order: Order | null;
+}
+
+function record(key: string | null, value: Uint8Array): OutboundRecord {
+  return { key, value, headers: { [CORRELATION_HEADER]: crypto.randomUUID() } };
+}
+
+function addProgress(progress: ProducerProgress, made: Made[]): ProducerProgress {
+  let { sent, valid, bad, validSum, lastOrder } = progress;
+  for (const m of made) {
+    sent += 1;
+    if (m.order) {
+      valid += 1;
+      validSum += Math.fround(m.order.price);
+      lastOrder = m.order;
+    } else {
+      bad += 1;
+    }
+  }
+  return { sent, valid, bad, validSum, lastOrder };
+}
