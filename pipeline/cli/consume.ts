@@ -43,6 +43,7 @@ Flags (environment variable in brackets):
   --from-beginning      a new group starts at the earliest offset [FROM_BEGINNING]
   --max-in-flight N     unsettled messages per partition [MAX_IN_FLIGHT] (1000)
   --drain-timeout DURATION  how long a stop waits for in-flight messages (10s)
+  --session-timeout DURATION  how soon the group reassigns a crashed member's partitions (30s)
   --status-interval DURATION  how often the status updates (1s)
   --json                one JSON line per update even on a terminal
   --print-outcomes      also one JSON line per message outcome
@@ -63,6 +64,7 @@ export async function main(args: string[]): Promise<number> {
     "from-beginning": { type: "boolean" },
     "max-in-flight": { type: "string" },
     "drain-timeout": { type: "string" },
+    "session-timeout": { type: "string" },
     "status-interval": { type: "string" },
     json: { type: "boolean" },
     "print-outcomes": { type: "boolean" },
@@ -85,6 +87,7 @@ export async function main(args: string[]): Promise<number> {
     fromBeginning: { env: "FROM_BEGINNING", default: false, parse: boolean },
     maxInFlight: { env: "MAX_IN_FLIGHT", default: 1000, parse: integer(1, 100_000) },
     drainTimeout: { default: 10_000, parse: parseDuration },
+    sessionTimeout: { default: 30_000, parse: parseDuration },
     statusInterval: { default: 1000, parse: parseDuration },
     json: { default: false, parse: boolean },
     printOutcomes: { default: false, parse: boolean },
@@ -112,6 +115,7 @@ export async function main(args: string[]): Promise<number> {
     fromBeginning: config.fromBeginning,
     maxInFlight: config.maxInFlight,
     drainTimeoutMs: config.drainTimeout,
+    sessionTimeoutMs: config.sessionTimeout,
     signal: stop.signal,
     onLag: (partition, n) => lag[partition] = n,
     onOutcome: config.printOutcomes

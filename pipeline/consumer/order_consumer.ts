@@ -67,6 +67,8 @@ export interface ConsumeOrdersOptions {
   signal?: AbortSignal;
   /** How long a graceful stop waits for in-flight records, in ms. @default 10000 */
   drainTimeoutMs?: number;
+  /** How long the group waits for a silent member after a crash, in ms. @default 30000 */
+  sessionTimeoutMs?: number;
   /** Scheduler for backoff timers (tests). */
   scheduler?: SchedulerLike;
   /** Told each partition's lag after each batch. */
@@ -121,6 +123,7 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     maxInFlight = 1000,
     signal,
     drainTimeoutMs = 10_000,
+    sessionTimeoutMs,
     scheduler,
     onLag,
     onOutcome,
@@ -169,6 +172,7 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       maxInFlight,
       signal,
       drainTimeoutMs,
+      sessionTimeoutMs,
       onLag: onLag && ((_topic, partition, lag) => onLag(partition, lag)),
     }).pipe(
       groupBy((delivery) => delivery.record.partition),

@@ -13,6 +13,8 @@ import type { EachBatchPayload, KafkaMessage } from "kafkajs";
 import { createKafka } from "./client.ts";
 import { type Delivery, headerBytes, type KafkaRecord } from "./kafka_record.ts";
 
+const YIELD_EVERY_MS = 20;
+
 /** Options for {@link fromKafka}. */
 export interface FromKafkaOptions {
   /** Bootstrap servers. */
@@ -41,6 +43,11 @@ export interface FromKafkaOptions {
   drainTimeoutMs?: number;
   /** Client id in broker logs. @default "order-pipeline" */
   clientId?: string;
+  /**
+   * How long the group waits for a silent member before it hands that member's
+   * partitions to others (after a crash), in ms. @default 30000
+   */
+  sessionTimeoutMs?: number;
   /** Told each partition's lag (high watermark minus next offset) after each batch. */
   onLag?: (topic: string, partition: number, lag: number) => void;
   /** Told when partitions are assigned or revoked by a rebalance. */
@@ -71,6 +78,7 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
     signal,
     drainTimeoutMs = 10_000,
     clientId,
+    sessionTimeoutMs = 30_000,
     onLag,
     onAssignment,
   } = options;
@@ -86,8 +94,8 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
     const consumer = kafka.consumer({
       groupId,
       maxBytesPerPartition,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: sessionTimeoutMs,
+      heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeoutMs / 3)),
       allowAutoTopicCreation: false,
     });
     // Set on unsubscribe or error: unsettled records are left unresolved.
@@ -108,6 +116,7 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       let resolved = 0;
       let wake: (() => void) | undefined;
       let lastCommit = Date.now();
+      let lastYield = lastCommit;
       let drainDeadline = Infinity;
       const canEmit = () => !abandoned && !stopping && isRunning() && !isStale();
 
@@ -132,10 +141,18 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
         if (settled > resolved) {
           resolved = settled;
           resolveOffset(messages[resolved - 1].offset);
-          if (Date.now() - lastCommit >= commitIntervalMs) {
-            lastCommit = Date.now();
+          const now = Date.now();
+          if (now - lastCommit >= commitIntervalMs) {
+            lastCommit = now;
             await heartbeat();
             await commitOffsetsIfNecessary();
+          }
+          // A batch whose records settle synchronously would otherwise hold the
+          // event loop for its whole length: no signal, timer or status update
+          // could run. Yielding every few milliseconds bounds that.
+          if (now - lastYield >= YIELD_EVERY_MS) {
+            await new Promise((resolve) => setTimeout(resolve, 0));
+            lastYield = Date.now();
           }
           continue;
         }

@@ -117,3 +117,26 @@ export async function committedOffsets(
     await admin.disconnect();
   }
 }
+
+/**
+ * Points a consumer group that has no active members at the current end of
+ * every partition of `topic`, so it reads only what is written from now on.
+ */
+export async function startGroupAtEnd(
+  brokers: readonly string[],
+  groupId: string,
+  topic: string,
+): Promise<void> {
+  const admin = createKafka({ brokers, clientId: "order-pipeline-admin" }).admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    await admin.setOffsets({
+      groupId,
+      topic,
+      partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}

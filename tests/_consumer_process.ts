@@ -1,0 +1,79 @@
+// Runs `deno task consume` as a child process, so tests can kill it as an
+// operator (or the OOM killer) would, and reads its JSON lines as they come.
+/** One line of `consume --json --print-outcomes`. */
+export interface ConsumeLine {
+  type: "outcome" | "status" | "summary";
+  outcome?: "processed" | "dead-lettered" | "retry-scheduled";
+  partition?: number;
+  offset?: string;
+  orderId?: string | null;
+  [key: string]: unknown;
+}
+
+/** A running consumer process. */
+export interface ConsumerProcess {
+  /** Every line read so far. */
+  readonly lines: ConsumeLine[];
+  /** Resolves once `predicate` holds for the lines read so far. */
+  waitFor(predicate: (lines: ConsumeLine[]) => boolean, timeoutMs?: number): Promise<void>;
+  kill(signal: Deno.Signal): void;
+  /** Resolves with the exit code once the process ended and its output was read. */
+  finished(): Promise<number>;
+}
+
+const CLI = new URL("../pipeline/cli/consume.ts", import.meta.url).pathname;
+
+/** Starts the consume CLI with `args`. */
+export function startConsumer(args: string[]): ConsumerProcess {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", CLI, "--json", "--print-outcomes", ...args],
+    stdout: "piped",
+    stderr: "piped",
+    stdin: "null",
+  }).spawn();
+  const lines: ConsumeLine[] = [];
+  const waiters = new Set<() => void>();
+  const reading = (async () => {
+    let pending = "";
+    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+      const parts = (pending + chunk).split("\n");
+      pending = parts.pop() ?? "";
+      for (const line of parts) if (line.startsWith("{")) lines.push(JSON.parse(line));
+      for (const wake of waiters) wake();
+    }
+  })();
+  const stderr = new Response(child.stderr).text();
+  return {
+    lines,
+    waitFor(predicate, timeoutMs = 60_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (predicate(lines)) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        const timer = setTimeout(async () => {
+          waiters.delete(check);
+          reject(new Error(`consumer output never matched; stderr:\n${await stderr}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    kill: (signal) => child.kill(signal),
+    async finished() {
+      const status = await child.status;
+      await reading;
+      await stderr;
+      for (const wake of waiters) wake();
+      return status.code;
+    },
+  };
+}
+
+/** The outcome lines among `lines`. */
+export function outcomes(lines: ConsumeLine[]): ConsumeLine[] {
+  return lines.filter((l) => l.type === "outcome");
+}
