@@ -22,12 +22,17 @@ assembled from Maven Central (needs Java 17+ and Maven the first time).
   stop      stop it and remove its data
   status    say whether it runs and answers
 
+State (pid, address, data, log) lives in .broker/ of the repository, or in
+BROKER_STATE_DIR when set.
+
 Flags:
   --port N      client port (default 9092; 0 picks a free one)
   --heap SIZE   JVM heap ceiling (default 512m)
   -h, --help    show this help`;
 
-const STATE_DIR = new URL("../../.broker/", import.meta.url).pathname;
+// BROKER_STATE_DIR lets tests run a broker of their own beside a user's.
+const STATE_DIR = (Deno.env.get("BROKER_STATE_DIR") ??
+  new URL("../../.broker", import.meta.url).pathname).replace(/\/?$/, "/");
 const STATE_FILE = `${STATE_DIR}state.json`;
 
 interface BrokerState {

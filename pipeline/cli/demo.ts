@@ -1,0 +1,176 @@
+/**
+ * `deno task demo`: the whole pipeline in one command. Starts a broker (the
+ * embedded one unless KAFKA_BROKERS is set), creates the topics, runs a
+ * consumer, produces orders with some bad ones among them, shows the running
+ * average live, and ends with a summary once every order has its outcome.
+ *
+ * @module
+ */
+import { auditTime, filter, firstValueFrom, lastValueFrom, share, tap } from "rxjs";
+import {
+  brokerList,
+  decimal,
+  DEFAULT_TOPICS,
+  integer,
+  loadConfig,
+  parseDuration,
+  topicSpecs,
+} from "../config.ts";
+import { startEmbeddedBroker } from "../broker/embedded_broker.ts";
+import type { ConsumerStats } from "../consumer/consumer_stats.ts";
+import { consumeOrders } from "../consumer/order_consumer.ts";
+import { ensureTopics, startGroupAtEnd } from "../kafka/topics.ts";
+import { produceOrders, type ProducerProgress } from "../producer/order_producer.ts";
+import { parseFlags } from "./_flags.ts";
+import { runCommand } from "./_run.ts";
+import { stopOnSignals } from "./_signals.ts";
+import { formatStatus } from "./_status.ts";
+
+const HELP = `Usage: deno task demo [flags]
+
+Runs the pipeline end to end: a local Kafka broker (or KAFKA_BROKERS), the
+topics, a consumer, and a producer of orders with some bad messages; shows
+the running average live and ends with a summary.
+
+Flags:
+  --count N            orders to produce (50)
+  --bad-rate R         share of poison bytes and invalid orders (0.1)
+  --interval DURATION  pause between orders (100ms)
+  --fail-rate R        simulated transient failure rate (0.1)
+  --backoff DURATION   first retry delay (500ms)
+  --seed N             seed orders and failures
+  --brokers LIST       use this cluster instead of starting one [KAFKA_BROKERS]
+  -h, --help           show this help`;
+
+/** Runs the demo; resolves to the exit code (1 if the average does not match). */
+export async function main(args: string[]): Promise<number> {
+  const { values: flags } = parseFlags("demo", args, {
+    count: { type: "string" },
+    "bad-rate": { type: "string" },
+    interval: { type: "string" },
+    "fail-rate": { type: "string" },
+    backoff: { type: "string" },
+    seed: { type: "string" },
+    brokers: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (flags.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const config = loadConfig("demo", flags, (n) => Deno.env.get(n), {
+    count: { default: 50, parse: integer(1, 1_000_000) },
+    badRate: { default: 0.1, parse: decimal(0, 1) },
+    interval: { default: 100, parse: parseDuration },
+    failRate: { default: 0.1, parse: decimal(0, 1) },
+    backoff: { default: 500, parse: parseDuration },
+    seed: { default: undefined as number | undefined, parse: integer(0) },
+    brokers: {
+      env: "KAFKA_BROKERS",
+      default: undefined as string[] | undefined,
+      parse: brokerList,
+    },
+  });
+
+  const say = (line: string) => console.log(line);
+  const broker = config.brokers ? undefined : await startEmbeddedBroker({
+    onProgress: (line) => say(line),
+  });
+  const brokers = config.brokers ?? [broker!.brokers];
+  say(broker ? `Kafka is up at ${broker.brokers}` : `Using Kafka at ${brokers.join(",")}`);
+  const stop = stopOnSignals("demo");
+  try {
+    const topics = DEFAULT_TOPICS;
+    const created = await ensureTopics(
+      brokers,
+      topicSpecs({ orders: topics.orders, dlq: topics.dlq }),
+    );
+    if (created.created.length) say(`Created topics: ${created.created.join(", ")}`);
+    // A fresh group that starts at the current end sees exactly this run's orders.
+    const groupId = `order-pipeline-demo-${Date.now()}`;
+    await startGroupAtEnd(brokers, groupId, topics.orders);
+
+    const live = Deno.stdout.isTerminal();
+    const started = performance.now();
+    const consumerStop = new AbortController();
+    stop.signal.addEventListener("abort", () => consumerStop.abort("signal"), { once: true });
+    let last: ConsumerStats | undefined;
+    const stats$ = consumeOrders({
+      brokers,
+      topic: topics.orders,
+      dlqTopic: topics.dlq,
+      groupId,
+      failRate: config.failRate,
+      backoffMs: config.backoff,
+      seed: config.seed,
+      signal: consumerStop.signal,
+    }).pipe(tap((s) => last = s), share());
+    const consumed = lastValueFrom(stats$, { defaultValue: undefined });
+    const lines = stats$.pipe(auditTime(live ? 100 : 1000)).subscribe((s) => {
+      const status = formatStatus(s, {}, performance.now() - started, true);
+      if (live) Deno.stdout.writeSync(new TextEncoder().encode(`\r\x1b[2K${status}`));
+      else say(status);
+    });
+
+    say(
+      `Producing ${config.count} orders to '${topics.orders}' (about ${
+        Math.round(config.badRate * 100)
+      }% bad), consumer group ${groupId}`,
+    );
+    const produced: ProducerProgress | undefined = await lastValueFrom(
+      produceOrders({
+        brokers,
+        topic: topics.orders,
+        count: config.count,
+        intervalMs: config.interval,
+        badRate: config.badRate,
+        seed: config.seed,
+        signal: stop.signal,
+      }),
+      { defaultValue: undefined },
+    );
+    const sent = produced?.sent ?? 0;
+    if (!stop.signal.aborted) {
+      await firstValueFrom(
+        stats$.pipe(filter((s) => s.processed + s.deadLettered + s.sentToRetry >= sent)),
+        { defaultValue: undefined },
+      );
+      consumerStop.abort("done");
+    }
+    await consumed;
+    lines.unsubscribe();
+    if (live) say("");
+
+    const expected = produced && produced.valid > 0 ? produced.validSum / produced.valid : null;
+    const average = last?.aggregate.average ?? null;
+    const matches = expected === null
+      ? average === null
+      : average !== null && Math.abs(average - expected) < 1e-9 * Math.max(1, expected);
+    const c = last?.deadLetteredByClass;
+    say("");
+    say("Summary");
+    say(`  produced       ${sent} (${produced?.valid ?? 0} valid, ${produced?.bad ?? 0} bad)`);
+    say(`  processed      ${last?.processed ?? 0}`);
+    say(`  retried        ${last?.retried ?? 0} attempts`);
+    say(
+      `  dead-lettered  ${last?.deadLettered ?? 0} (poison ${c?.poison ?? 0}, permanent ${
+        c?.permanent ?? 0
+      }, transient ${c?.transient ?? 0}) in '${topics.dlq}'`,
+    );
+    say(`  final average  ${average === null ? "-" : average.toFixed(4)}`);
+    say(
+      `  mean of valid orders produced ${expected === null ? "-" : expected.toFixed(4)}: ${
+        matches ? "the running average matches" : "MISMATCH"
+      }`,
+    );
+    return stop.signal.aborted ? 130 : matches ? 0 : 1;
+  } finally {
+    stop.dispose();
+    if (broker) {
+      await broker.stop();
+      say("Kafka stopped");
+    }
+  }
+}
+
+if (import.meta.main) await runCommand("demo", main);
