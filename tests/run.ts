@@ -18,7 +18,7 @@ async function main(args: string[]): Promise<number> {
   );
   const report = await Deno.makeTempFile({ prefix: "order-pipeline-junit-", suffix: ".xml" });
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["test", "--allow-all", `--junit-path=${report}`, ...args],
+    args: ["test", "--allow-all", "--doc", `--junit-path=${report}`, ...args],
     env: { KAFKA_BROKERS: broker.brokers.join(",") },
     stdin: "null",
   }).spawn();
