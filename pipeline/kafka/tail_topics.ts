@@ -66,7 +66,7 @@ export function tailTopics(options: TailTopicsOptions): Observable<KafkaRecord> 
       const seeks: Array<{ topic: string; partition: number; offset: string }> = [];
       try {
         for (const { name, last } of topics) {
-          const offsets = (await admin.fetchTopicOffsets(name)).map((o) => ({
+          const offsets = (await retrying(() => admin.fetchTopicOffsets(name))).map((o) => ({
             partition: o.partition,
             low: BigInt(o.low),
             high: BigInt(o.high),
@@ -120,4 +120,20 @@ export function tailTopics(options: TailTopicsOptions): Observable<KafkaRecord> 
 
 function maxOf(a: bigint, b: bigint): bigint {
   return a > b ? a : b;
+}
+
+/**
+ * Runs `call` again while it fails with an error kafkajs marks retriable, as a
+ * topic created a moment ago does until its leader is known everywhere.
+ */
+async function retrying<T>(call: () => Promise<T>, attempts = 10): Promise<T> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      const retriable = (err as { retriable?: boolean }).retriable === true;
+      if (!retriable || attempt >= attempts) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
 }

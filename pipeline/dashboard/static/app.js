@@ -43,9 +43,9 @@ function messageRow(row) {
   if (row.error) tr.className = "bad";
   tr.dataset.offset = `${row.partition}@${row.offset}`;
   tr.append(
-    el("td", time(row.timestamp)),
-    el("td", `${row.partition}@${row.offset}`, "mono"),
-    el("td", row.order ? row.order.orderId : row.key ?? "–"),
+    el("td", time(row.timestamp), "nowrap"),
+    el("td", `${row.partition}@${row.offset}`, "mono nowrap"),
+    el("td", row.order ? row.order.orderId : row.key ?? "–", "nowrap"),
     el("td", row.order ? row.order.product : row.error),
     el("td", row.order ? fmt(row.order.price) : "–"),
     el("td", row.correlationId ?? "–", "mono"),
@@ -64,12 +64,12 @@ function deadLetterRow(row) {
   action.append(button);
   const error = row.errorCode ? `${row.errorCode}: ${row.errorMessage ?? ""}` : row.error;
   tr.append(
-    el("td", time(row.timestamp)),
-    el("td", `${row.partition}@${row.offset}`, "mono"),
+    el("td", time(row.timestamp), "nowrap"),
+    el("td", `${row.partition}@${row.offset}`, "mono nowrap"),
     el("td", row.original ?? "–", "mono"),
     el("td", row.order ? row.order.orderId : row.key ?? "–"),
     el("td", row.order ? row.order.product : "–"),
-    el("td", row.errorClass ?? "–"),
+    el("td", row.errorClass ?? "–", "nowrap"),
     el("td", error),
     el("td", row.replayCount > 0 ? `${row.attempts} (replayed ${row.replayCount}×)` : row.attempts),
     el("td", row.correlationId ?? "–", "mono"),
