@@ -19,6 +19,9 @@ import {
 import { consumeOrders } from "../consumer/order_consumer.ts";
 import type { ConsumerStats } from "../consumer/consumer_stats.ts";
 import { ensureTopics } from "../kafka/topics.ts";
+import { DeadLetterWriteError, errorMessage } from "../errors.ts";
+import { createConsumerMetrics } from "../metrics/consumer_metrics.ts";
+import { createMetricsApp } from "../metrics/metrics_app.ts";
 import { parseFlags } from "./_flags.ts";
 import { runCommand } from "./_run.ts";
 import { stopOnSignals } from "./_signals.ts";
@@ -35,6 +38,9 @@ Flags (environment variable in brackets):
   --topic NAME          topic to consume [ORDERS_TOPIC] (orders)
   --group ID            consumer group [CONSUMER_GROUP] (order-pipeline)
   --dlq-topic NAME      dead-letter topic [DLQ_TOPIC] (orders-dlq)
+  --stats-topic NAME    compacted topic for per-partition aggregate snapshots [STATS_TOPIC] (orders-stats)
+  --metrics-port N      serve /metrics and /healthz on this port, 0 for any [METRICS_PORT] (off)
+  --metrics-host HOST   address the metrics server listens on [METRICS_HOST] (127.0.0.1)
   --max-retries N       retries of a transient failure [MAX_RETRIES] (3)
   --backoff DURATION    first retry delay, doubling with full jitter [BACKOFF] (1s)
   --max-backoff DURATION  longest retry delay [MAX_BACKOFF] (30s)
@@ -56,6 +62,9 @@ export async function main(args: string[]): Promise<number> {
     topic: { type: "string" },
     group: { type: "string" },
     "dlq-topic": { type: "string" },
+    "stats-topic": { type: "string" },
+    "metrics-port": { type: "string" },
+    "metrics-host": { type: "string" },
     "max-retries": { type: "string" },
     backoff: { type: "string" },
     "max-backoff": { type: "string" },
@@ -79,6 +88,13 @@ export async function main(args: string[]): Promise<number> {
     topic: { env: "ORDERS_TOPIC", default: DEFAULT_TOPICS.orders, parse: name },
     group: { env: "CONSUMER_GROUP", default: "order-pipeline", parse: name },
     dlqTopic: { env: "DLQ_TOPIC", default: DEFAULT_TOPICS.dlq, parse: name },
+    statsTopic: { env: "STATS_TOPIC", default: DEFAULT_TOPICS.stats, parse: name },
+    metricsPort: {
+      env: "METRICS_PORT",
+      default: undefined as number | undefined,
+      parse: integer(0, 65_535),
+    },
+    metricsHost: { env: "METRICS_HOST", default: "127.0.0.1", parse: name },
     maxRetries: { env: "MAX_RETRIES", default: 3, parse: integer(0, 20) },
     backoff: { env: "BACKOFF", default: 1000, parse: parseDuration },
     maxBackoff: { env: "MAX_BACKOFF", default: 30_000, parse: parseDuration },
@@ -93,7 +109,10 @@ export async function main(args: string[]): Promise<number> {
     printOutcomes: { default: false, parse: boolean },
   });
 
-  await ensureTopics(config.brokers, topicSpecs({ orders: config.topic, dlq: config.dlqTopic }));
+  await ensureTopics(
+    config.brokers,
+    topicSpecs({ orders: config.topic, dlq: config.dlqTopic, stats: config.statsTopic }),
+  );
   const live = Deno.stdout.isTerminal() && !config.json;
   const lag: Record<number, number> = {};
   const stop = stopOnSignals("consume");
@@ -101,6 +120,14 @@ export async function main(args: string[]): Promise<number> {
   let last: ConsumerStats | undefined;
   const encoder = new TextEncoder();
   const write = (text: string) => Deno.stdout.writeSync(encoder.encode(text));
+  const metrics = createConsumerMetrics();
+  let health = { ok: true, detail: "consuming" };
+  const metricsServer = config.metricsPort === undefined ? undefined : Deno.serve({
+    port: config.metricsPort,
+    hostname: config.metricsHost,
+    onListen: ({ hostname, port }) =>
+      console.error(`consume: metrics at http://${hostname}:${port}/metrics`),
+  }, createMetricsApp({ registry: metrics.registry, health: () => health }).fetch);
 
   const stats$ = consumeOrders({
     brokers: config.brokers,
@@ -117,11 +144,29 @@ export async function main(args: string[]): Promise<number> {
     drainTimeoutMs: config.drainTimeout,
     sessionTimeoutMs: config.sessionTimeout,
     signal: stop.signal,
-    onLag: (partition, n) => lag[partition] = n,
-    onOutcome: config.printOutcomes
-      ? (outcome) => write(JSON.stringify({ type: "outcome", ...outcome }) + "\n")
-      : undefined,
-  }).pipe(tap((stats) => last = stats), share());
+    statsTopic: config.statsTopic,
+    onSnapshotError: (err) => console.error(`consume: stats snapshot: ${errorMessage(err)}`),
+    onLag: (partition, n) => {
+      lag[partition] = n;
+      metrics.observeLag(partition, n);
+    },
+    onOutcome: (outcome) => {
+      metrics.observeOutcome(outcome);
+      if (config.printOutcomes) write(JSON.stringify({ type: "outcome", ...outcome }) + "\n");
+    },
+  }).pipe(
+    tap({
+      next: (stats) => {
+        last = stats;
+        metrics.observeStats(stats);
+      },
+      error: (err) => {
+        if (err instanceof DeadLetterWriteError) metrics.deadLetterWriteFailed();
+        health = { ok: false, detail: `stopped: ${errorMessage(err)}` };
+      },
+    }),
+    share(),
+  );
 
   const updates = stats$.pipe(auditTime(config.statusInterval)).subscribe((stats) => {
     const status = formatStatus(stats, lag, performance.now() - started, live);
@@ -132,6 +177,7 @@ export async function main(args: string[]): Promise<number> {
   } finally {
     updates.unsubscribe();
     stop.dispose();
+    await metricsServer?.shutdown();
     if (live) write("\n");
     const summary = formatSummary(last, performance.now() - started, live);
     write(`${summary}\n`);

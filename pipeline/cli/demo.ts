@@ -8,6 +8,7 @@
  */
 import { auditTime, filter, firstValueFrom, lastValueFrom, share, tap } from "rxjs";
 import {
+  boolean,
   brokerList,
   decimal,
   DEFAULT_TOPICS,
@@ -16,7 +17,9 @@ import {
   parseDuration,
   topicSpecs,
 } from "../config.ts";
+import { isPortFree } from "../broker/_free_port.ts";
 import { startEmbeddedBroker } from "../broker/embedded_broker.ts";
+import { type RunningDashboard, startDashboard } from "../dashboard/start_dashboard.ts";
 import type { ConsumerStats } from "../consumer/consumer_stats.ts";
 import { consumeOrders } from "../consumer/order_consumer.ts";
 import { ensureTopics, startGroupAtEnd } from "../kafka/topics.ts";
@@ -29,8 +32,8 @@ import { formatStatus } from "./_status.ts";
 const HELP = `Usage: deno task demo [flags]
 
 Runs the pipeline end to end: a local Kafka broker (or KAFKA_BROKERS), the
-topics, a consumer, and a producer of orders with some bad messages; shows
-the running average live and ends with a summary.
+topics, a consumer, the live dashboard, and a producer of orders with some bad
+messages; shows the running average live and ends with a summary.
 
 Flags:
   --count N            orders to produce (50)
@@ -40,6 +43,8 @@ Flags:
   --backoff DURATION   first retry delay (500ms)
   --seed N             seed orders and failures
   --brokers LIST       use this cluster instead of starting one [KAFKA_BROKERS]
+  --dashboard-port N   port of the live dashboard; 0 picks a free one (8080, or free if taken)
+  --keep-open          after the summary keep the broker and dashboard up until Ctrl-C
   -h, --help           show this help`;
 
 /** Runs the demo; resolves to the exit code (1 if the average does not match). */
@@ -52,6 +57,8 @@ export async function main(args: string[]): Promise<number> {
     backoff: { type: "string" },
     seed: { type: "string" },
     brokers: { type: "string" },
+    "dashboard-port": { type: "string" },
+    "keep-open": { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   if (flags.help) {
@@ -70,6 +77,8 @@ export async function main(args: string[]): Promise<number> {
       default: undefined as string[] | undefined,
       parse: brokerList,
     },
+    dashboardPort: { default: undefined as number | undefined, parse: integer(0, 65_535) },
+    keepOpen: { default: false, parse: boolean },
   });
 
   const say = (line: string) => console.log(line);
@@ -79,16 +88,17 @@ export async function main(args: string[]): Promise<number> {
   const brokers = config.brokers ?? [broker!.brokers];
   say(broker ? `Kafka is up at ${broker.brokers}` : `Using Kafka at ${brokers.join(",")}`);
   const stop = stopOnSignals("demo");
+  let dashboard: RunningDashboard | undefined;
   try {
     const topics = DEFAULT_TOPICS;
-    const created = await ensureTopics(
-      brokers,
-      topicSpecs({ orders: topics.orders, dlq: topics.dlq }),
-    );
+    const created = await ensureTopics(brokers, topicSpecs(topics));
     if (created.created.length) say(`Created topics: ${created.created.join(", ")}`);
     // A fresh group that starts at the current end sees exactly this run's orders.
     const groupId = `order-pipeline-demo-${Date.now()}`;
     await startGroupAtEnd(brokers, groupId, topics.orders);
+    const port = config.dashboardPort ?? (isPortFree(8080) ? 8080 : 0);
+    dashboard = await startDashboard({ brokers, port, groupId });
+    say(`Dashboard: ${dashboard.url}`);
 
     const live = Deno.stdout.isTerminal();
     const started = performance.now();
@@ -100,6 +110,7 @@ export async function main(args: string[]): Promise<number> {
       topic: topics.orders,
       dlqTopic: topics.dlq,
       groupId,
+      statsTopic: topics.stats,
       failRate: config.failRate,
       backoffMs: config.backoff,
       seed: config.seed,
@@ -163,9 +174,15 @@ export async function main(args: string[]): Promise<number> {
         matches ? "the running average matches" : "MISMATCH"
       }`,
     );
+    if (config.keepOpen && !stop.signal.aborted) {
+      say(`The dashboard stays at ${dashboard.url}; Ctrl-C to stop`);
+      await new Promise((resolve) => stop.signal.addEventListener("abort", resolve));
+      return matches ? 0 : 1;
+    }
     return stop.signal.aborted ? 130 : matches ? 0 : 1;
   } finally {
     stop.dispose();
+    await dashboard?.stop();
     if (broker) {
       await broker.stop();
       say("Kafka stopped");

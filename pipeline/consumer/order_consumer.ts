@@ -11,6 +11,7 @@ import {
   concatMap,
   defer,
   groupBy,
+  identity,
   map,
   mergeMap,
   type Observable,
@@ -37,6 +38,9 @@ import type { Order } from "../orders/order.ts";
 import { createSimulatedProcessor } from "../orders/simulated_processor.ts";
 import { validateOrder } from "../orders/validate_order.ts";
 import type { ConsumerStats, PartitionState } from "./consumer_stats.ts";
+import { readToEnd } from "../kafka/read_to_end.ts";
+import { parseStatsSnapshot } from "./stats_snapshot.ts";
+import { createSnapshotPublisher } from "./stats_snapshots.ts";
 
 /** Options for {@link consumeOrders}. */
 export interface ConsumeOrdersOptions {
@@ -75,6 +79,15 @@ export interface ConsumeOrdersOptions {
   onLag?: (partition: number, lag: number) => void;
   /** Told every record's outcome, once it is settled (an audit trail). */
   onOutcome?: (report: OutcomeReport) => void;
+  /**
+   * Publish the aggregate of each owned input partition to this compacted
+   * topic, at most once per `snapshotIntervalMs` and once more before completing.
+   */
+  statsTopic?: string;
+  /** @default 1000 */
+  snapshotIntervalMs?: number;
+  /** Told when a snapshot could not be read or written (the next one tries again). */
+  onSnapshotError?: (error: unknown) => void;
 }
 
 /** What became of one record. */
@@ -88,11 +101,14 @@ export interface OutcomeReport {
   errorClass: string | null;
   errorCode: string | null;
   correlationId: string | null;
+  /** Milliseconds from the record's arrival to its outcome. */
+  durationMs: number;
 }
 
 interface Settled {
   outcome: Outcome<{ order: Order; attempts: number }, unknown>;
   delivery: Delivery;
+  startedAt: number;
 }
 
 /**
@@ -127,6 +143,9 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     scheduler,
     onLag,
     onOutcome,
+    statsTopic,
+    snapshotIntervalMs = 1000,
+    onSnapshotError,
   } = options;
 
   return defer(() => {
@@ -150,8 +169,30 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       },
     };
 
+    const snapshots = statsTopic === undefined ? undefined : createSnapshotPublisher({
+      topic,
+      groupId,
+      intervalMs: snapshotIntervalMs,
+      onError: onSnapshotError,
+      load: async () => {
+        const records = await readToEnd({ brokers, topic: statsTopic });
+        return records.flatMap((r) => {
+          try {
+            return [parseStatsSnapshot(r.value)];
+          } catch {
+            return []; // a record some other writer left: not ours to read
+          }
+        });
+      },
+      write: async (records) => {
+        producer ??= connectProducer({ brokers, clientId: "order-pipeline-dlq" });
+        await (await producer).send(statsTopic, records);
+      },
+    });
+
     const handle = (delivery: Delivery): Observable<Settled> => {
       const record = delivery.record;
+      const startedAt = performance.now();
       return of(record).pipe(
         decode(decoder),
         retrying,
@@ -160,7 +201,7 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
           value: { order: done.result, attempts: done.attempts },
         })),
         toDeadLetter(sink, (error) => deadLetterFor(record, error, groupId, codec.decode)),
-        map((outcome) => ({ outcome, delivery })),
+        map((outcome) => ({ outcome, delivery, startedAt })),
       );
     };
 
@@ -174,6 +215,8 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       drainTimeoutMs,
       sessionTimeoutMs,
       onLag: onLag && ((_topic, partition, lag) => onLag(partition, lag)),
+      onAssignment: snapshots &&
+        ((assigned) => snapshots.assign(assigned.find((a) => a.topic === topic)?.partitions ?? [])),
     }).pipe(
       groupBy((delivery) => delivery.record.partition),
       mergeMap((partition$) => partition$.pipe(concatMap(handle))),
@@ -182,6 +225,7 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       tap(({ settle }) => settle()),
       tap(onOutcome ? ({ last }) => last && onOutcome(report(last)) : () => {}),
       map(({ stats }) => stats),
+      snapshots ? snapshots.publish : identity,
     );
 
     return stats$.pipe(
@@ -290,7 +334,8 @@ function deadLetterFor(
 
 const textDecoder = new TextDecoder();
 
-function report({ outcome, delivery }: Settled): OutcomeReport {
+function report({ outcome, delivery, startedAt }: Settled): OutcomeReport {
+  const durationMs = performance.now() - startedAt;
   const { partition, offset, headers } = delivery.record;
   const correlation = headers["x-correlation-id"];
   const correlationId = correlation ? textDecoder.decode(correlation) : null;
@@ -306,6 +351,7 @@ function report({ outcome, delivery }: Settled): OutcomeReport {
       errorClass: null,
       errorCode: null,
       correlationId,
+      durationMs,
     };
   }
   const failure = outcome.error;
@@ -320,5 +366,6 @@ function report({ outcome, delivery }: Settled): OutcomeReport {
     errorClass: classify(cause),
     errorCode: errorCode(cause),
     correlationId,
+    durationMs,
   };
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { createKafka } from "./client.ts";
+import { retryRetriable } from "./_retriable.ts";
 
 /** A topic the pipeline needs. */
 export interface TopicSpec {
@@ -41,14 +42,19 @@ export async function ensureTopics(
     const names = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !names.has(s.name));
     if (missing.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((s) => ({
-          topic: s.name,
-          numPartitions: s.partitions,
-          configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
-        })),
-      });
+      await retryRetriable(() =>
+        admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((s) => ({
+            topic: s.name,
+            numPartitions: s.partitions,
+            configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
+          })),
+        })
+      );
+      // Leaders are elected, but a partition can still refuse requests for a
+      // moment; callers expect a topic they can use at once.
+      for (const spec of missing) await retryRetriable(() => admin.fetchTopicOffsets(spec.name));
     }
     const present = specs.filter((s) => names.has(s.name));
     const mismatched: EnsureTopicsResult["mismatched"] = [];
@@ -88,7 +94,7 @@ export async function topicOffsets(
   const admin = createKafka({ brokers, clientId: "order-pipeline-admin" }).admin();
   await admin.connect();
   try {
-    const offsets = await admin.fetchTopicOffsets(topic);
+    const offsets = await retryRetriable(() => admin.fetchTopicOffsets(topic));
     return offsets.map((o) => ({
       partition: o.partition,
       high: BigInt(o.high),
@@ -130,7 +136,7 @@ export async function startGroupAtEnd(
   const admin = createKafka({ brokers, clientId: "order-pipeline-admin" }).admin();
   await admin.connect();
   try {
-    const offsets = await admin.fetchTopicOffsets(topic);
+    const offsets = await retryRetriable(() => admin.fetchTopicOffsets(topic));
     await admin.setOffsets({
       groupId,
       topic,
