@@ -293,7 +293,9 @@ export function createDashboardState(options: DashboardStateOptions): DashboardS
       return {
         topics,
         aggregate: agg,
-        history: [...history],
+        // History is sampled once a second; ending it at the current value keeps
+        // the chart in step with the number beside it.
+        history: agg.average === null ? [...history] : [...history, [now(), agg.average]],
         processed: agg.count,
         throughput,
         stored: {

@@ -82,8 +82,13 @@ Deno.test("the global average merges the latest snapshot of every partition of t
   state.ingest(snapshot(1, 8, 80, "8"));
   state.sample();
   const later = state.view();
-  assert.deepEqual(later.history.map(([t]) => t), [0, 2000]);
+  // Two samples, then the current value, so the chart ends where the number stands.
+  assert.deepEqual(later.history.map(([t]) => t), [0, 2000, 2000]);
   assert.equal(later.throughput, 2);
+  now = 2500;
+  state.ingest(snapshot(1, 10, 120, "10"));
+  const between = state.view();
+  assert.deepEqual(between.history.at(-1), [2500, between.aggregate.average]);
 });
 
 Deno.test("message tables keep the latest rows, decoded, with headers and correlation ids, as data", () => {
