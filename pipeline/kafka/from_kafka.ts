@@ -45,6 +45,14 @@ export interface FromKafkaOptions {
   onLag?: (topic: string, partition: number, lag: number) => void;
   /** Told when partitions are assigned or revoked by a rebalance. */
   onAssignment?: (assigned: ReadonlyArray<{ topic: string; partitions: number[] }>) => void;
+  /**
+   * When a record becomes due, in milliseconds since the epoch (a retry
+   * topic's due time). A record not yet due is not emitted: once the records
+   * before it have settled, its partition is paused until then and fetched
+   * again from that record, so a wait holds back only its own partition and
+   * never the fetches of the others. @default every record is due at once
+   */
+  notBefore?: (record: KafkaRecord) => number;
 }
 
 /**
@@ -73,6 +81,7 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
     clientId,
     onLag,
     onAssignment,
+    notBefore,
   } = options;
   if (!Number.isInteger(maxInFlight) || maxInFlight < 1) {
     throw new RangeError(
@@ -97,10 +106,23 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
     const wakeAll = () => {
       for (const wake of [...wakers]) wake();
     };
+    // Timers that resume partitions paused until their next record is due.
+    const resumers = new Set<ReturnType<typeof setTimeout>>();
+    const clearResumers = () => {
+      for (const timer of resumers) clearTimeout(timer);
+      resumers.clear();
+    };
 
     const eachBatch = async (payload: EachBatchPayload) => {
-      const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } =
-        payload;
+      const {
+        batch,
+        resolveOffset,
+        heartbeat,
+        commitOffsetsIfNecessary,
+        isRunning,
+        isStale,
+        pause,
+      } = payload;
       const messages = batch.messages;
       const total = messages.length;
       let settled = 0;
@@ -109,13 +131,22 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       let wake: (() => void) | undefined;
       let lastCommit = Date.now();
       let drainDeadline = Infinity;
-      const canEmit = () => !abandoned && !stopping && isRunning() && !isStale();
+      // Set when the next record is not yet due: emit nothing more from this batch.
+      let heldUntil: number | undefined;
+      const canEmit = () =>
+        heldUntil === undefined && !abandoned && !stopping && isRunning() && !isStale();
 
       while (resolved < total) {
         while (emitted < total && emitted - settled < maxInFlight && canEmit()) {
+          const record = toRecord(batch.topic, batch.partition, messages[emitted]);
+          const due = notBefore?.(record) ?? 0;
+          if (due > Date.now()) {
+            heldUntil = due;
+            break;
+          }
           const index = emitted++;
           subscriber.next({
-            record: toRecord(batch.topic, batch.partition, messages[index]),
+            record,
             settle: () => {
               if (index !== settled) {
                 throw new Error(
@@ -159,7 +190,17 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
         const next = BigInt(messages[resolved - 1].offset) + 1n;
         onLag(batch.topic, batch.partition, Number(BigInt(batch.highWatermark) - next));
       }
+      if (heldUntil !== undefined && emitted === resolved && canWait()) {
+        // Fetching resumes at the first unresolved offset: the record held back.
+        const resume = pause();
+        const timer = setTimeout(() => {
+          resumers.delete(timer);
+          resume();
+        }, Math.max(0, heldUntil - Date.now()));
+        resumers.add(timer);
+      }
     };
+    const canWait = () => !abandoned && !stopping;
 
     const { GROUP_JOIN, CRASH } = consumer.events;
     const removeJoin = consumer.on(GROUP_JOIN, (event) => {
@@ -178,6 +219,7 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
     const stop = async () => {
       stopping = true;
       wakeAll();
+      clearResumers();
       try {
         await consumer.disconnect();
         subscriber.complete();
@@ -209,6 +251,7 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       // or unsubscribe this makes them return without resolving anything more.
       abandoned = true;
       wakeAll();
+      clearResumers();
       removeJoin();
       removeCrash();
       consumer.disconnect().catch(() => {});
