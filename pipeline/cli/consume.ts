@@ -19,7 +19,7 @@ import {
 import { consumeOrders } from "../consumer/order_consumer.ts";
 import type { ConsumerStats } from "../consumer/consumer_stats.ts";
 import { ensureTopics } from "../kafka/topics.ts";
-import { parseFlags } from "./_flags.ts";
+import { parseFlags, UsageError } from "./_flags.ts";
 import { runCommand } from "./_run.ts";
 import { stopOnSignals } from "./_signals.ts";
 import { formatStatus, formatSummary } from "./_status.ts";
@@ -35,6 +35,11 @@ Flags (environment variable in brackets):
   --topic NAME          topic to consume [ORDERS_TOPIC] (orders)
   --group ID            consumer group [CONSUMER_GROUP] (order-pipeline)
   --dlq-topic NAME      dead-letter topic [DLQ_TOPIC] (orders-dlq)
+  --retry-topic NAME    retry topic, also consumed here when due [RETRY_TOPIC] (orders-retry)
+  --retry-group ID      consumer group on the retry topic [RETRY_GROUP] (<group>-retry)
+  --retry-delay DURATION  wait before each round on the retry topic [RETRY_DELAY] (30s)
+  --max-retry-rounds N  rounds on the retry topic before the DLQ; 0 turns the
+                        retry tier off [MAX_RETRY_ROUNDS] (3)
   --max-retries N       retries of a transient failure [MAX_RETRIES] (3)
   --backoff DURATION    first retry delay, doubling with full jitter [BACKOFF] (1s)
   --max-backoff DURATION  longest retry delay [MAX_BACKOFF] (30s)
@@ -55,6 +60,10 @@ export async function main(args: string[]): Promise<number> {
     topic: { type: "string" },
     group: { type: "string" },
     "dlq-topic": { type: "string" },
+    "retry-topic": { type: "string" },
+    "retry-group": { type: "string" },
+    "retry-delay": { type: "string" },
+    "max-retry-rounds": { type: "string" },
     "max-retries": { type: "string" },
     backoff: { type: "string" },
     "max-backoff": { type: "string" },
@@ -77,6 +86,10 @@ export async function main(args: string[]): Promise<number> {
     topic: { env: "ORDERS_TOPIC", default: DEFAULT_TOPICS.orders, parse: name },
     group: { env: "CONSUMER_GROUP", default: "order-pipeline", parse: name },
     dlqTopic: { env: "DLQ_TOPIC", default: DEFAULT_TOPICS.dlq, parse: name },
+    retryTopic: { env: "RETRY_TOPIC", default: DEFAULT_TOPICS.retry, parse: name },
+    retryGroup: { env: "RETRY_GROUP", default: undefined as string | undefined, parse: name },
+    retryDelay: { env: "RETRY_DELAY", default: 30_000, parse: parseDuration },
+    maxRetryRounds: { env: "MAX_RETRY_ROUNDS", default: 3, parse: integer(0, 100) },
     maxRetries: { env: "MAX_RETRIES", default: 3, parse: integer(0, 20) },
     backoff: { env: "BACKOFF", default: 1000, parse: parseDuration },
     maxBackoff: { env: "MAX_BACKOFF", default: 30_000, parse: parseDuration },
@@ -90,7 +103,14 @@ export async function main(args: string[]): Promise<number> {
     printOutcomes: { default: false, parse: boolean },
   });
 
-  await ensureTopics(config.brokers, topicSpecs({ orders: config.topic, dlq: config.dlqTopic }));
+  const retryTopic = config.maxRetryRounds > 0 ? config.retryTopic : undefined;
+  if (retryTopic === config.topic) {
+    throw new UsageError(`consume: flag --retry-topic must differ from --topic (${config.topic})`);
+  }
+  await ensureTopics(
+    config.brokers,
+    topicSpecs({ orders: config.topic, retry: retryTopic, dlq: config.dlqTopic }),
+  );
   const live = Deno.stdout.isTerminal() && !config.json;
   const lag: Record<number, number> = {};
   const stop = stopOnSignals("consume");
@@ -104,6 +124,10 @@ export async function main(args: string[]): Promise<number> {
     topic: config.topic,
     groupId: config.group,
     dlqTopic: config.dlqTopic,
+    retryTopic,
+    retryGroupId: config.retryGroup,
+    retryDelayMs: config.retryDelay,
+    maxRetryRounds: config.maxRetryRounds,
     maxRetries: config.maxRetries,
     backoffMs: config.backoff,
     maxBackoffMs: config.maxBackoff,

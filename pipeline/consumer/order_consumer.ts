@@ -12,6 +12,7 @@ import {
   defer,
   groupBy,
   map,
+  merge,
   mergeMap,
   type Observable,
   of,
@@ -25,7 +26,7 @@ import { buildDeadLetter } from "../dead_letter/dead_letter.ts";
 import { classify, DecodeError, errorCode } from "../errors.ts";
 import { fromKafka } from "../kafka/from_kafka.ts";
 import type { Delivery, KafkaRecord } from "../kafka/kafka_record.ts";
-import { connectProducer, type KafkaSink } from "../kafka/kafka_producer.ts";
+import { connectProducer, type KafkaSink, type OutboundRecord } from "../kafka/kafka_producer.ts";
 import { addToAggregate, emptyAggregate } from "../operators/aggregate.ts";
 import type { DeadLetterSink } from "../operators/dead_letter_sink.ts";
 import { decode } from "../operators/decode.ts";
@@ -33,6 +34,9 @@ import type { Outcome } from "../operators/outcome.ts";
 import { processWithRetry } from "../operators/process_with_retry.ts";
 import { ProcessingFailure } from "../operators/processing_failure.ts";
 import { toDeadLetter } from "../operators/to_dead_letter.ts";
+import { toRetryTopic } from "../operators/to_retry_topic.ts";
+import { buildRetryRecord, type RetryRecord } from "../retry/build_retry_record.ts";
+import { readRetryContext, type RetryContext } from "../retry/read_retry_context.ts";
 import type { Order } from "../orders/order.ts";
 import { createSimulatedProcessor } from "../orders/simulated_processor.ts";
 import { validateOrder } from "../orders/validate_order.ts";
@@ -73,15 +77,34 @@ export interface ConsumeOrdersOptions {
   onLag?: (partition: number, lag: number) => void;
   /** Told every record's outcome, once it is settled (an audit trail). */
   onOutcome?: (report: OutcomeReport) => void;
+  /**
+   * The retry topic (as many partitions as `topic`). When set, a transient
+   * failure that outlasts the in-process retries goes there, due
+   * `retryDelayMs` later, instead of to the DLQ, and this consumer also
+   * consumes it (as group `retryGroupId`), trying each record again when it is
+   * due. @default undefined: no retry tier, exhausted transient failures go to the DLQ
+   */
+  retryTopic?: string;
+  /** Consumer group on the retry topic. @default `${groupId}-retry` */
+  retryGroupId?: string;
+  /** Wait before each round on the retry topic, in ms. @default 30000 */
+  retryDelayMs?: number;
+  /** Rounds through the retry topic before the DLQ; 0 turns the tier off. @default 3 */
+  maxRetryRounds?: number;
 }
 
 /** What became of one record. */
 export interface OutcomeReport {
+  /** The topic it was consumed from: the main topic or the retry topic. */
+  topic: string;
   partition: number;
   offset: string;
+  /** Its round in the retry tier: 0 on the main topic. */
+  round: number;
   outcome: "processed" | "dead-lettered" | "retry-scheduled";
   orderId: string | null;
   price: number | null;
+  /** Processing attempts over every round so far. */
   attempts: number;
   errorClass: string | null;
   errorCode: string | null;
@@ -91,6 +114,10 @@ export interface OutcomeReport {
 interface Settled {
   outcome: Outcome<{ order: Order; attempts: number }, unknown>;
   delivery: Delivery;
+  /** The record's retry context: round 0 for the main topic. */
+  context: RetryContext;
+  /** Whether the record came from the retry topic. */
+  fromRetryTopic: boolean;
 }
 
 /**
@@ -124,7 +151,23 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     scheduler,
     onLag,
     onOutcome,
+    retryTopic,
+    retryGroupId = `${groupId}-retry`,
+    retryDelayMs = 30_000,
+    maxRetryRounds = 3,
   } = options;
+  if (!Number.isInteger(maxRetryRounds) || maxRetryRounds < 0) {
+    throw new RangeError(
+      `Cannot consume: 'maxRetryRounds' must be a whole number >= 0, got ${maxRetryRounds}`,
+    );
+  }
+  if (!Number.isFinite(retryDelayMs) || retryDelayMs < 0) {
+    throw new RangeError(`Cannot consume: 'retryDelayMs' must be >= 0 ms, got ${retryDelayMs}`);
+  }
+  if (retryTopic !== undefined && retryTopic === topic) {
+    throw new RangeError(`Cannot consume: 'retryTopic' must differ from 'topic' (${topic})`);
+  }
+  const retryTier = retryTopic !== undefined && maxRetryRounds > 0;
 
   return defer(() => {
     const codec = createCodec<Order>(loadSchema("order"));
@@ -140,15 +183,36 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     );
 
     let producer: Promise<KafkaSink> | undefined;
+    const sendTo = async (target: string, letter: OutboundRecord) => {
+      producer ??= connectProducer({ brokers, clientId: "order-pipeline-dlq" });
+      await (await producer).send(target, [letter]);
+    };
     const sink: DeadLetterSink<ReturnType<typeof buildDeadLetter>> = {
-      async write(letter) {
-        producer ??= connectProducer({ brokers, clientId: "order-pipeline-dlq" });
-        await (await producer).send(dlqTopic, [letter]);
-      },
+      write: (letter) => sendTo(dlqTopic, letter),
+    };
+    const retrySink: DeadLetterSink<RetryRecord> = {
+      write: (letter) => sendTo(retryTopic as string, letter),
+    };
+    // Another round if the failure is transient and rounds are left; else undefined: the DLQ.
+    const nextRound = (context: RetryContext) => (error: unknown): RetryRecord | undefined => {
+      if (!retryTier || !(error instanceof ProcessingFailure)) return undefined;
+      if (classify(error.cause) !== "transient" || context.round >= maxRetryRounds) {
+        return undefined;
+      }
+      return buildRetryRecord({
+        context,
+        attempts: error.attempts,
+        failedAt: Number.isFinite(error.firstFailureTime) ? error.firstFailureTime : Date.now(),
+        delayMs: retryDelayMs,
+        errorClass: "transient",
+        errorCode: errorCode(error.cause),
+      });
     };
 
     const handle = (delivery: Delivery): Observable<Settled> => {
       const record = delivery.record;
+      const fromRetryTopic = retryTier && record.topic === retryTopic;
+      const context = fromRetryTopic ? readRetryContext(record) : firstRound(record);
       return of(record).pipe(
         decode(decoder),
         retrying,
@@ -156,12 +220,13 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
           kind: "processed" as const,
           value: { order: done.result, attempts: done.attempts },
         })),
-        toDeadLetter(sink, (error) => deadLetterFor(record, error, groupId, codec.decode)),
-        map((outcome) => ({ outcome, delivery })),
+        toRetryTopic(retrySink, nextRound(context)),
+        toDeadLetter(sink, (error) => deadLetterFor(context, error, groupId, codec.decode)),
+        map((outcome) => ({ outcome, delivery, context, fromRetryTopic })),
       );
     };
 
-    const stats$ = fromKafka({
+    const main$ = fromKafka({
       brokers,
       groupId,
       topics: [topic],
@@ -170,8 +235,25 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       signal,
       drainTimeoutMs,
       onLag: onLag && ((_topic, partition, lag) => onLag(partition, lag)),
-    }).pipe(
-      groupBy((delivery) => delivery.record.partition),
+    });
+    // Retry records are read in due order per partition: the delay is the same
+    // for every round, so the head of a partition is always due first.
+    const retries$ = retryTier
+      ? fromKafka({
+        brokers,
+        groupId: retryGroupId,
+        topics: [retryTopic],
+        fromBeginning: true,
+        maxInFlight,
+        signal,
+        drainTimeoutMs,
+        clientId: "order-pipeline-retry",
+        notBefore: (record) => readRetryContext(record).due,
+      })
+      : undefined;
+
+    const stats$ = (retries$ ? merge(main$, retries$) : main$).pipe(
+      groupBy((delivery) => `${delivery.record.topic}/${delivery.record.partition}`),
       mergeMap((partition$) => partition$.pipe(concatMap(handle))),
       scan(foldOutcome, { stats: initialStats(), settle: () => {}, last: undefined }),
       // The outcome is part of the statistics now: only then may it be committed.
@@ -204,13 +286,26 @@ interface Folded {
   last: Settled | undefined;
 }
 
+function firstRound(record: KafkaRecord): RetryContext {
+  return {
+    round: 0,
+    due: 0,
+    attempts: 0,
+    firstFailure: null,
+    original: { ...record, headers: { ...record.headers } },
+  };
+}
+
 function foldOutcome(acc: Folded, settled: Settled): Folded {
   const { stats } = acc;
-  const { outcome, delivery } = settled;
+  const { outcome, delivery, fromRetryTopic } = settled;
   const { partition, offset } = delivery.record;
   const nextOffset = (BigInt(offset) + 1n).toString();
   const previous: PartitionState = stats.partitions[partition] ??
     { aggregate: emptyAggregate(), nextOffset };
+  // `partitions` is the main topic's view; the retry topic's offsets are another group's.
+  const partitions = (state: PartitionState) =>
+    fromRetryTopic ? stats.partitions : { ...stats.partitions, [partition]: state };
   if (outcome.kind === "processed") {
     const { order, attempts } = outcome.value;
     return {
@@ -221,10 +316,10 @@ function foldOutcome(acc: Folded, settled: Settled): Folded {
         processed: stats.processed + 1,
         retried: stats.retried + attempts - 1,
         aggregate: addToAggregate(stats.aggregate, order.price),
-        partitions: {
-          ...stats.partitions,
-          [partition]: { aggregate: addToAggregate(previous.aggregate, order.price), nextOffset },
-        },
+        partitions: partitions({
+          aggregate: addToAggregate(previous.aggregate, order.price),
+          nextOffset,
+        }),
       },
     };
   }
@@ -246,13 +341,15 @@ function foldOutcome(acc: Folded, settled: Settled): Folded {
       deadLettered: outcome.kind === "dead-lettered" ? stats.deadLettered + 1 : stats.deadLettered,
       sentToRetry: outcome.kind === "retry-scheduled" ? stats.sentToRetry + 1 : stats.sentToRetry,
       deadLetteredByClass: outcome.kind === "dead-lettered" ? byClass : stats.deadLetteredByClass,
-      partitions: { ...stats.partitions, [partition]: { ...previous, nextOffset } },
+      partitions: partitions({ ...previous, nextOffset }),
     },
   };
 }
 
+// A record that failed in the retry tier is dead-lettered as the original
+// record, with attempts and first failure counted over every round.
 function deadLetterFor(
-  record: KafkaRecord,
+  context: RetryContext,
   error: unknown,
   groupId: string,
   decodeOrder: (bytes: Uint8Array | null) => Order,
@@ -260,6 +357,7 @@ function deadLetterFor(
   const failure = error instanceof ProcessingFailure ? error : undefined;
   const cause = failure ? failure.cause : error;
   const now = Date.now();
+  const record = context.original;
   let order: Order | null = null;
   if (!(cause instanceof DecodeError)) {
     try {
@@ -271,11 +369,12 @@ function deadLetterFor(
   return buildDeadLetter({
     record,
     error: cause,
-    stage: failure?.stage ?? (cause instanceof DecodeError ? "decode" : "validate"),
-    attempts: failure?.attempts ?? 0,
-    firstFailureTime: failure && Number.isFinite(failure.firstFailureTime)
-      ? failure.firstFailureTime
-      : now,
+    stage: context.round > 0
+      ? "retry"
+      : failure?.stage ?? (cause instanceof DecodeError ? "decode" : "validate"),
+    attempts: context.attempts + (failure?.attempts ?? 0),
+    firstFailureTime: context.firstFailure ??
+      (failure && Number.isFinite(failure.firstFailureTime) ? failure.firstFailureTime : now),
     lastFailureTime: failure && Number.isFinite(failure.lastFailureTime)
       ? failure.lastFailureTime
       : now,
@@ -286,19 +385,22 @@ function deadLetterFor(
 
 const textDecoder = new TextDecoder();
 
-function report({ outcome, delivery }: Settled): OutcomeReport {
-  const { partition, offset, headers } = delivery.record;
+function report({ outcome, delivery, context }: Settled): OutcomeReport {
+  const { topic, partition, offset, headers } = delivery.record;
+  const { round } = context;
   const correlation = headers["x-correlation-id"];
   const correlationId = correlation ? textDecoder.decode(correlation) : null;
   if (outcome.kind === "processed") {
     const { order, attempts } = outcome.value;
     return {
+      topic,
       partition,
       offset,
+      round,
       outcome: "processed",
       orderId: order.orderId,
       price: order.price,
-      attempts,
+      attempts: context.attempts + attempts,
       errorClass: null,
       errorCode: null,
       correlationId,
@@ -307,12 +409,14 @@ function report({ outcome, delivery }: Settled): OutcomeReport {
   const failure = outcome.error;
   const cause = failure instanceof ProcessingFailure ? failure.cause : failure;
   return {
+    topic,
     partition,
     offset,
+    round,
     outcome: outcome.kind,
     orderId: null,
     price: null,
-    attempts: failure instanceof ProcessingFailure ? failure.attempts : 0,
+    attempts: context.attempts + (failure instanceof ProcessingFailure ? failure.attempts : 0),
     errorClass: classify(cause),
     errorCode: errorCode(cause),
     correlationId,

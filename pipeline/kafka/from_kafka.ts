@@ -9,9 +9,10 @@
  * @module
  */
 import { Observable } from "rxjs";
-import type { EachBatchPayload, KafkaMessage } from "kafkajs";
+import type { EachBatchPayload } from "kafkajs";
 import { createKafka } from "./client.ts";
-import { type Delivery, headerBytes, type KafkaRecord } from "./kafka_record.ts";
+import type { Delivery, KafkaRecord } from "./kafka_record.ts";
+import { toRecord } from "./_to_record.ts";
 
 /** Options for {@link fromKafka}. */
 export interface FromKafkaOptions {
@@ -257,23 +258,4 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       consumer.disconnect().catch(() => {});
     };
   });
-}
-
-function toRecord(topic: string, partition: number, message: KafkaMessage): KafkaRecord {
-  const headers: Record<string, Uint8Array> = {};
-  if (message.headers) {
-    for (const name in message.headers) {
-      const bytes = headerBytes(message.headers[name]);
-      if (bytes) headers[name] = bytes;
-    }
-  }
-  return {
-    topic,
-    partition,
-    offset: message.offset,
-    key: message.key,
-    value: message.value,
-    headers,
-    timestamp: message.timestamp,
-  };
 }
