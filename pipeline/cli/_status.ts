@@ -31,7 +31,8 @@ export function formatStatus(
     });
   }
   return `processed ${stats.processed}  average ${money(stats.aggregate.average)}  ` +
-    `retries ${stats.retried}  dead-lettered ${stats.deadLettered}  lag ${totalLag}  ` +
+    `retries ${stats.retried}  to retry topic ${stats.sentToRetry}  ` +
+    `dead-lettered ${stats.deadLettered}  lag ${totalLag}  ` +
     `${Math.round(rate)}/s`;
 }
 
@@ -65,6 +66,7 @@ export function formatSummary(
       money(s.aggregate.max)
     })`,
     `  retries        ${s.retried}`,
+    `  to retry topic ${s.sentToRetry}`,
     `  dead-lettered  ${s.deadLettered} (poison ${c.poison}, permanent ${c.permanent}, transient ${c.transient})`,
   ].join("\n");
 }

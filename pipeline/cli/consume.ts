@@ -22,7 +22,7 @@ import { ensureTopics } from "../kafka/topics.ts";
 import { DeadLetterWriteError, errorMessage } from "../errors.ts";
 import { createConsumerMetrics } from "../metrics/consumer_metrics.ts";
 import { createMetricsApp } from "../metrics/metrics_app.ts";
-import { parseFlags } from "./_flags.ts";
+import { parseFlags, UsageError } from "./_flags.ts";
 import { runCommand } from "./_run.ts";
 import { stopOnSignals } from "./_signals.ts";
 import { formatStatus, formatSummary } from "./_status.ts";
@@ -41,6 +41,11 @@ Flags (environment variable in brackets):
   --stats-topic NAME    compacted topic for per-partition aggregate snapshots [STATS_TOPIC] (orders-stats)
   --metrics-port N      serve /metrics and /healthz on this port, 0 for any [METRICS_PORT] (off)
   --metrics-host HOST   address the metrics server listens on [METRICS_HOST] (127.0.0.1)
+  --retry-topic NAME    retry topic, also consumed here when due [RETRY_TOPIC] (orders-retry)
+  --retry-group ID      consumer group on the retry topic [RETRY_GROUP] (<group>-retry)
+  --retry-delay DURATION  wait before each round on the retry topic [RETRY_DELAY] (30s)
+  --max-retry-rounds N  rounds on the retry topic before the DLQ; 0 turns the
+                        retry tier off [MAX_RETRY_ROUNDS] (3)
   --max-retries N       retries of a transient failure [MAX_RETRIES] (3)
   --backoff DURATION    first retry delay, doubling with full jitter [BACKOFF] (1s)
   --max-backoff DURATION  longest retry delay [MAX_BACKOFF] (30s)
@@ -65,6 +70,10 @@ export async function main(args: string[]): Promise<number> {
     "stats-topic": { type: "string" },
     "metrics-port": { type: "string" },
     "metrics-host": { type: "string" },
+    "retry-topic": { type: "string" },
+    "retry-group": { type: "string" },
+    "retry-delay": { type: "string" },
+    "max-retry-rounds": { type: "string" },
     "max-retries": { type: "string" },
     backoff: { type: "string" },
     "max-backoff": { type: "string" },
@@ -95,6 +104,10 @@ export async function main(args: string[]): Promise<number> {
       parse: integer(0, 65_535),
     },
     metricsHost: { env: "METRICS_HOST", default: "127.0.0.1", parse: name },
+    retryTopic: { env: "RETRY_TOPIC", default: DEFAULT_TOPICS.retry, parse: name },
+    retryGroup: { env: "RETRY_GROUP", default: undefined as string | undefined, parse: name },
+    retryDelay: { env: "RETRY_DELAY", default: 30_000, parse: parseDuration },
+    maxRetryRounds: { env: "MAX_RETRY_ROUNDS", default: 3, parse: integer(0, 100) },
     maxRetries: { env: "MAX_RETRIES", default: 3, parse: integer(0, 20) },
     backoff: { env: "BACKOFF", default: 1000, parse: parseDuration },
     maxBackoff: { env: "MAX_BACKOFF", default: 30_000, parse: parseDuration },
@@ -109,9 +122,18 @@ export async function main(args: string[]): Promise<number> {
     printOutcomes: { default: false, parse: boolean },
   });
 
+  const retryTopic = config.maxRetryRounds > 0 ? config.retryTopic : undefined;
+  if (retryTopic === config.topic) {
+    throw new UsageError(`consume: flag --retry-topic must differ from --topic (${config.topic})`);
+  }
   await ensureTopics(
     config.brokers,
-    topicSpecs({ orders: config.topic, dlq: config.dlqTopic, stats: config.statsTopic }),
+    topicSpecs({
+      orders: config.topic,
+      retry: retryTopic,
+      dlq: config.dlqTopic,
+      stats: config.statsTopic,
+    }),
   );
   const live = Deno.stdout.isTerminal() && !config.json;
   const lag: Record<number, number> = {};
@@ -134,6 +156,10 @@ export async function main(args: string[]): Promise<number> {
     topic: config.topic,
     groupId: config.group,
     dlqTopic: config.dlqTopic,
+    retryTopic,
+    retryGroupId: config.retryGroup,
+    retryDelayMs: config.retryDelay,
+    maxRetryRounds: config.maxRetryRounds,
     maxRetries: config.maxRetries,
     backoffMs: config.backoff,
     maxBackoffMs: config.maxBackoff,

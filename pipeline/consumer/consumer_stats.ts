@@ -10,12 +10,21 @@ export interface ConsumerStats {
   readonly deadLettered: number;
   /** Dead letters by failure class. */
   readonly deadLetteredByClass: Readonly<Record<"poison" | "permanent" | "transient", number>>;
-  /** Messages handed to the retry topic. */
+  /** Messages handed to the retry topic (each round counts once). */
   readonly sentToRetry: number;
   /** The running average over every order this consumer processed. */
   readonly aggregate: Aggregate;
-  /** The same, per input partition, with the next offset each covers. */
+  /**
+   * The same, per input partition, with the next offset each covers: the main
+   * topic's records only. Orders processed from the retry topic are in
+   * `aggregate`, not here, as the retry topic is read by another group.
+   */
   readonly partitions: Readonly<Record<number, PartitionState>>;
+  /**
+   * Orders processed from the retry topic, per retry-topic partition, with the
+   * next retry-topic offset each covers (the retry group's offsets).
+   */
+  readonly retryPartitions: Readonly<Record<number, PartitionState>>;
 }
 
 /** One partition's share of the aggregate. */

@@ -13,6 +13,7 @@ import {
   groupBy,
   identity,
   map,
+  merge,
   mergeMap,
   type Observable,
   of,
@@ -26,7 +27,7 @@ import { buildDeadLetter } from "../dead_letter/dead_letter.ts";
 import { classify, DecodeError, errorCode } from "../errors.ts";
 import { fromKafka } from "../kafka/from_kafka.ts";
 import type { Delivery, KafkaRecord } from "../kafka/kafka_record.ts";
-import { connectProducer, type KafkaSink } from "../kafka/kafka_producer.ts";
+import { connectProducer, type KafkaSink, type OutboundRecord } from "../kafka/kafka_producer.ts";
 import { addToAggregate, emptyAggregate } from "../operators/aggregate.ts";
 import type { DeadLetterSink } from "../operators/dead_letter_sink.ts";
 import { decode } from "../operators/decode.ts";
@@ -34,6 +35,9 @@ import type { Outcome } from "../operators/outcome.ts";
 import { processWithRetry } from "../operators/process_with_retry.ts";
 import { ProcessingFailure } from "../operators/processing_failure.ts";
 import { toDeadLetter } from "../operators/to_dead_letter.ts";
+import { toRetryTopic } from "../operators/to_retry_topic.ts";
+import { buildRetryRecord, type RetryRecord } from "../retry/build_retry_record.ts";
+import { readRetryContext, type RetryContext } from "../retry/read_retry_context.ts";
 import type { Order } from "../orders/order.ts";
 import { createSimulatedProcessor } from "../orders/simulated_processor.ts";
 import { validateOrder } from "../orders/validate_order.ts";
@@ -88,15 +92,34 @@ export interface ConsumeOrdersOptions {
   snapshotIntervalMs?: number;
   /** Told when a snapshot could not be read or written (the next one tries again). */
   onSnapshotError?: (error: unknown) => void;
+  /**
+   * The retry topic (as many partitions as `topic`). When set, a transient
+   * failure that outlasts the in-process retries goes there, due
+   * `retryDelayMs` later, instead of to the DLQ, and this consumer also
+   * consumes it (as group `retryGroupId`), trying each record again when it is
+   * due. @default undefined: no retry tier, exhausted transient failures go to the DLQ
+   */
+  retryTopic?: string;
+  /** Consumer group on the retry topic. @default `${groupId}-retry` */
+  retryGroupId?: string;
+  /** Wait before each round on the retry topic, in ms. @default 30000 */
+  retryDelayMs?: number;
+  /** Rounds through the retry topic before the DLQ; 0 turns the tier off. @default 3 */
+  maxRetryRounds?: number;
 }
 
 /** What became of one record. */
 export interface OutcomeReport {
+  /** The topic it was consumed from: the main topic or the retry topic. */
+  topic: string;
   partition: number;
   offset: string;
+  /** Its round in the retry tier: 0 on the main topic. */
+  round: number;
   outcome: "processed" | "dead-lettered" | "retry-scheduled";
   orderId: string | null;
   price: number | null;
+  /** Processing attempts over every round so far. */
   attempts: number;
   errorClass: string | null;
   errorCode: string | null;
@@ -109,6 +132,10 @@ interface Settled {
   outcome: Outcome<{ order: Order; attempts: number }, unknown>;
   delivery: Delivery;
   startedAt: number;
+  /** The record's retry context: round 0 for the main topic. */
+  context: RetryContext;
+  /** Whether the record came from the retry topic. */
+  fromRetryTopic: boolean;
 }
 
 /**
@@ -146,7 +173,23 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     statsTopic,
     snapshotIntervalMs = 1000,
     onSnapshotError,
+    retryTopic,
+    retryGroupId = `${groupId}-retry`,
+    retryDelayMs = 30_000,
+    maxRetryRounds = 3,
   } = options;
+  if (!Number.isInteger(maxRetryRounds) || maxRetryRounds < 0) {
+    throw new RangeError(
+      `Cannot consume: 'maxRetryRounds' must be a whole number >= 0, got ${maxRetryRounds}`,
+    );
+  }
+  if (!Number.isFinite(retryDelayMs) || retryDelayMs < 0) {
+    throw new RangeError(`Cannot consume: 'retryDelayMs' must be >= 0 ms, got ${retryDelayMs}`);
+  }
+  if (retryTopic !== undefined && retryTopic === topic) {
+    throw new RangeError(`Cannot consume: 'retryTopic' must differ from 'topic' (${topic})`);
+  }
+  const retryTier = retryTopic !== undefined && maxRetryRounds > 0;
 
   return defer(() => {
     const codec = createCodec<Order>(loadSchema("order"));
@@ -162,37 +205,69 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     );
 
     let producer: Promise<KafkaSink> | undefined;
+    const sendTo = async (target: string, letter: OutboundRecord) => {
+      producer ??= connectProducer({ brokers, clientId: "order-pipeline-dlq" });
+      await (await producer).send(target, [letter]);
+    };
     const sink: DeadLetterSink<ReturnType<typeof buildDeadLetter>> = {
-      async write(letter) {
-        producer ??= connectProducer({ brokers, clientId: "order-pipeline-dlq" });
-        await (await producer).send(dlqTopic, [letter]);
-      },
+      write: (letter) => sendTo(dlqTopic, letter),
+    };
+    const retrySink: DeadLetterSink<RetryRecord> = {
+      write: (letter) => sendTo(retryTopic as string, letter),
+    };
+    // Another round if the failure is transient and rounds are left; else undefined: the DLQ.
+    const nextRound = (context: RetryContext) => (error: unknown): RetryRecord | undefined => {
+      if (!retryTier || !(error instanceof ProcessingFailure)) return undefined;
+      if (classify(error.cause) !== "transient" || context.round >= maxRetryRounds) {
+        return undefined;
+      }
+      return buildRetryRecord({
+        context,
+        attempts: error.attempts,
+        failedAt: Number.isFinite(error.firstFailureTime) ? error.firstFailureTime : Date.now(),
+        delayMs: retryDelayMs,
+        errorClass: "transient",
+        errorCode: errorCode(error.cause),
+      });
     };
 
-    const snapshots = statsTopic === undefined ? undefined : createSnapshotPublisher({
-      topic,
-      groupId,
-      intervalMs: snapshotIntervalMs,
-      onError: onSnapshotError,
-      load: async () => {
-        const records = await readToEnd({ brokers, topic: statsTopic });
-        return records.flatMap((r) => {
-          try {
-            return [parseStatsSnapshot(r.value)];
-          } catch {
-            return []; // a record some other writer left: not ours to read
-          }
-        });
-      },
-      write: async (records) => {
-        producer ??= connectProducer({ brokers, clientId: "order-pipeline-dlq" });
-        await (await producer).send(statsTopic, records);
-      },
-    });
+    const publisher = (
+      snapshotTopic: string,
+      select?: (stats: ConsumerStats) => ConsumerStats["partitions"],
+    ) =>
+      statsTopic === undefined ? undefined : createSnapshotPublisher({
+        topic: snapshotTopic,
+        groupId,
+        select,
+        intervalMs: snapshotIntervalMs,
+        onError: onSnapshotError,
+        load: async () => {
+          const records = await readToEnd({ brokers, topic: statsTopic });
+          return records.flatMap((r) => {
+            try {
+              return [parseStatsSnapshot(r.value)];
+            } catch {
+              return []; // a record some other writer left: not ours to read
+            }
+          });
+        },
+        write: async (records) => {
+          producer ??= connectProducer({ brokers, clientId: "order-pipeline-dlq" });
+          await (await producer).send(statsTopic, records);
+        },
+      });
+    const snapshots = publisher(topic);
+    // Orders that succeed in a retry round count too: their partitions of the
+    // retry topic get snapshots of their own, under the same group.
+    const retrySnapshots = retryTier && retryTopic !== undefined
+      ? publisher(retryTopic, (stats) => stats.retryPartitions)
+      : undefined;
 
     const handle = (delivery: Delivery): Observable<Settled> => {
       const record = delivery.record;
       const startedAt = performance.now();
+      const fromRetryTopic = retryTier && record.topic === retryTopic;
+      const context = fromRetryTopic ? readRetryContext(record) : firstRound(record);
       return of(record).pipe(
         decode(decoder),
         retrying,
@@ -200,12 +275,13 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
           kind: "processed" as const,
           value: { order: done.result, attempts: done.attempts },
         })),
-        toDeadLetter(sink, (error) => deadLetterFor(record, error, groupId, codec.decode)),
-        map((outcome) => ({ outcome, delivery, startedAt })),
+        toRetryTopic(retrySink, nextRound(context)),
+        toDeadLetter(sink, (error) => deadLetterFor(context, error, groupId, codec.decode)),
+        map((outcome) => ({ outcome, delivery, startedAt, context, fromRetryTopic })),
       );
     };
 
-    const stats$ = fromKafka({
+    const main$ = fromKafka({
       brokers,
       groupId,
       topics: [topic],
@@ -217,8 +293,28 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       onLag: onLag && ((_topic, partition, lag) => onLag(partition, lag)),
       onAssignment: snapshots &&
         ((assigned) => snapshots.assign(assigned.find((a) => a.topic === topic)?.partitions ?? [])),
-    }).pipe(
-      groupBy((delivery) => delivery.record.partition),
+    });
+    // Retry records are read in due order per partition: the delay is the same
+    // for every round, so the head of a partition is always due first.
+    const retries$ = retryTier
+      ? fromKafka({
+        brokers,
+        groupId: retryGroupId,
+        topics: [retryTopic],
+        fromBeginning: true,
+        maxInFlight,
+        signal,
+        drainTimeoutMs,
+        clientId: "order-pipeline-retry",
+        notBefore: (record) => readRetryContext(record).due,
+        onAssignment: retrySnapshots &&
+          ((assigned) =>
+            retrySnapshots.assign(assigned.find((a) => a.topic === retryTopic)?.partitions ?? [])),
+      })
+      : undefined;
+
+    const stats$ = (retries$ ? merge(main$, retries$) : main$).pipe(
+      groupBy((delivery) => `${delivery.record.topic}/${delivery.record.partition}`),
       mergeMap((partition$) => partition$.pipe(concatMap(handle))),
       scan(foldOutcome, { stats: initialStats(), settle: () => {}, last: undefined }),
       // The outcome is part of the statistics now: only then may it be committed.
@@ -226,6 +322,7 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       tap(onOutcome ? ({ last }) => last && onOutcome(report(last)) : () => {}),
       map(({ stats }) => stats),
       snapshots ? snapshots.publish : identity,
+      retrySnapshots ? retrySnapshots.publish : identity,
     );
 
     return stats$.pipe(
@@ -243,6 +340,7 @@ function initialStats(): ConsumerStats {
     sentToRetry: 0,
     aggregate: emptyAggregate(),
     partitions: {},
+    retryPartitions: {},
   };
 }
 
@@ -252,13 +350,29 @@ interface Folded {
   last: Settled | undefined;
 }
 
+function firstRound(record: KafkaRecord): RetryContext {
+  return {
+    round: 0,
+    due: 0,
+    attempts: 0,
+    firstFailure: null,
+    original: { ...record, headers: { ...record.headers } },
+  };
+}
+
 function foldOutcome(acc: Folded, settled: Settled): Folded {
   const { stats } = acc;
-  const { outcome, delivery } = settled;
+  const { outcome, delivery, fromRetryTopic } = settled;
   const { partition, offset } = delivery.record;
   const nextOffset = (BigInt(offset) + 1n).toString();
-  const previous: PartitionState = stats.partitions[partition] ??
-    { aggregate: emptyAggregate(), nextOffset };
+  const own = fromRetryTopic ? stats.retryPartitions : stats.partitions;
+  const previous: PartitionState = own[partition] ?? { aggregate: emptyAggregate(), nextOffset };
+  // The main and the retry topic keep separate per-partition states: their
+  // offsets belong to different groups, and their snapshots to different keys.
+  const partitions = (state: PartitionState) =>
+    fromRetryTopic
+      ? { partitions: stats.partitions, retryPartitions: { ...own, [partition]: state } }
+      : { partitions: { ...own, [partition]: state }, retryPartitions: stats.retryPartitions };
   if (outcome.kind === "processed") {
     const { order, attempts } = outcome.value;
     return {
@@ -269,10 +383,7 @@ function foldOutcome(acc: Folded, settled: Settled): Folded {
         processed: stats.processed + 1,
         retried: stats.retried + attempts - 1,
         aggregate: addToAggregate(stats.aggregate, order.price),
-        partitions: {
-          ...stats.partitions,
-          [partition]: { aggregate: addToAggregate(previous.aggregate, order.price), nextOffset },
-        },
+        ...partitions({ aggregate: addToAggregate(previous.aggregate, order.price), nextOffset }),
       },
     };
   }
@@ -294,13 +405,15 @@ function foldOutcome(acc: Folded, settled: Settled): Folded {
       deadLettered: outcome.kind === "dead-lettered" ? stats.deadLettered + 1 : stats.deadLettered,
       sentToRetry: outcome.kind === "retry-scheduled" ? stats.sentToRetry + 1 : stats.sentToRetry,
       deadLetteredByClass: outcome.kind === "dead-lettered" ? byClass : stats.deadLetteredByClass,
-      partitions: { ...stats.partitions, [partition]: { ...previous, nextOffset } },
+      ...partitions({ ...previous, nextOffset }),
     },
   };
 }
 
+// A record that failed in the retry tier is dead-lettered as the original
+// record, with attempts and first failure counted over every round.
 function deadLetterFor(
-  record: KafkaRecord,
+  context: RetryContext,
   error: unknown,
   groupId: string,
   decodeOrder: (bytes: Uint8Array | null) => Order,
@@ -308,6 +421,7 @@ function deadLetterFor(
   const failure = error instanceof ProcessingFailure ? error : undefined;
   const cause = failure ? failure.cause : error;
   const now = Date.now();
+  const record = context.original;
   let order: Order | null = null;
   if (!(cause instanceof DecodeError)) {
     try {
@@ -319,11 +433,12 @@ function deadLetterFor(
   return buildDeadLetter({
     record,
     error: cause,
-    stage: failure?.stage ?? (cause instanceof DecodeError ? "decode" : "validate"),
-    attempts: failure?.attempts ?? 0,
-    firstFailureTime: failure && Number.isFinite(failure.firstFailureTime)
-      ? failure.firstFailureTime
-      : now,
+    stage: context.round > 0
+      ? "retry"
+      : failure?.stage ?? (cause instanceof DecodeError ? "decode" : "validate"),
+    attempts: context.attempts + (failure?.attempts ?? 0),
+    firstFailureTime: context.firstFailure ??
+      (failure && Number.isFinite(failure.firstFailureTime) ? failure.firstFailureTime : now),
     lastFailureTime: failure && Number.isFinite(failure.lastFailureTime)
       ? failure.lastFailureTime
       : now,
@@ -334,20 +449,23 @@ function deadLetterFor(
 
 const textDecoder = new TextDecoder();
 
-function report({ outcome, delivery, startedAt }: Settled): OutcomeReport {
+function report({ outcome, delivery, startedAt, context }: Settled): OutcomeReport {
   const durationMs = performance.now() - startedAt;
-  const { partition, offset, headers } = delivery.record;
+  const { topic, partition, offset, headers } = delivery.record;
+  const { round } = context;
   const correlation = headers["x-correlation-id"];
   const correlationId = correlation ? textDecoder.decode(correlation) : null;
   if (outcome.kind === "processed") {
     const { order, attempts } = outcome.value;
     return {
+      topic,
       partition,
       offset,
+      round,
       outcome: "processed",
       orderId: order.orderId,
       price: order.price,
-      attempts,
+      attempts: context.attempts + attempts,
       errorClass: null,
       errorCode: null,
       correlationId,
@@ -357,12 +475,14 @@ function report({ outcome, delivery, startedAt }: Settled): OutcomeReport {
   const failure = outcome.error;
   const cause = failure instanceof ProcessingFailure ? failure.cause : failure;
   return {
+    topic,
     partition,
     offset,
+    round,
     outcome: outcome.kind,
     orderId: null,
     price: null,
-    attempts: failure instanceof ProcessingFailure ? failure.attempts : 0,
+    attempts: context.attempts + (failure instanceof ProcessingFailure ? failure.attempts : 0),
     errorClass: classify(cause),
     errorCode: errorCode(cause),
     correlationId,

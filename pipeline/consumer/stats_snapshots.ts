@@ -30,6 +30,11 @@ export interface SnapshotPublisherOptions {
   onError?: (error: unknown) => void;
   /** The clock for `updatedAt`. @default Date.now */
   now?: () => number;
+  /**
+   * Which per-partition states of the statistics belong to `topic`.
+   * @default the main topic's, `stats.partitions`
+   */
+  select?: (stats: ConsumerStats) => ConsumerStats["partitions"];
 }
 
 /** A publisher: feed it assignments, and pipe the statistics through it. */
@@ -74,6 +79,7 @@ interface Base {
  *   deadLetteredByClass: { poison: 0, permanent: 0, transient: 0 },
  *   aggregate: emptyAggregate(),
  *   partitions: { 0: { aggregate: { count: 1, sum: 5, average: 5, min: 5, max: 5 }, nextOffset: "1" } },
+ *   retryPartitions: {},
  * };
  * await new Promise((resolve) => setTimeout(resolve, 10)); // the assignment's load
  * await lastValueFrom(of(stats).pipe(publisher.publish));
@@ -81,7 +87,16 @@ interface Base {
  * ```
  */
 export function createSnapshotPublisher(options: SnapshotPublisherOptions): SnapshotPublisher {
-  const { topic, groupId, write, load, intervalMs = 1000, onError, now = Date.now } = options;
+  const {
+    topic,
+    groupId,
+    write,
+    load,
+    intervalMs = 1000,
+    onError,
+    now = Date.now,
+    select = (stats: ConsumerStats) => stats.partitions,
+  } = options;
   if (!(intervalMs > 0)) {
     throw new RangeError(`Cannot publish snapshots: 'intervalMs' must be > 0, got ${intervalMs}`);
   }
@@ -90,11 +105,12 @@ export function createSnapshotPublisher(options: SnapshotPublisherOptions): Snap
   const bases = new Map<number, Base>();
   const atAssignment = new Map<number, Aggregate>();
   let latest: ConsumerStats | undefined;
+  const states = (): ConsumerStats["partitions"] => (latest ? select(latest) : {});
   /** What was last written per partition, to skip unchanged ones. */
   const written = new Map<number, string>();
   let loading: Promise<void> | undefined;
 
-  const own = (partition: number) => latest?.partitions[partition]?.aggregate ?? emptyAggregate();
+  const own = (partition: number) => states()[partition]?.aggregate ?? emptyAggregate();
 
   const loadBases = (): Promise<void> => {
     loading ??= (async () => {
@@ -122,7 +138,7 @@ export function createSnapshotPublisher(options: SnapshotPublisherOptions): Snap
 
   const snapshotOf = (partition: number): StatsSnapshot | undefined => {
     const base = bases.get(partition);
-    const state = latest?.partitions[partition];
+    const state = states()[partition];
     if (!base || !state) return undefined;
     const mine = state.aggregate;
     const min = [base.from.min, mine.min].filter((n): n is number => n !== null);

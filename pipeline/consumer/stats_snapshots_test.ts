@@ -21,6 +21,7 @@ function statsOf(prices: Record<number, number[]>): ConsumerStats {
     sentToRetry: 0,
     aggregate: emptyAggregate(),
     partitions,
+    retryPartitions: {},
   };
 }
 

@@ -138,6 +138,8 @@ export function createDashboardState(options: DashboardStateOptions): DashboardS
   const { topics, tableSize = 20, historySize = 300, now = Date.now } = options;
   const codec = createCodec<Order>(loadSchema("order"));
   const snapshots = new Map<number, StatsSnapshot>();
+  // Orders that succeeded in a retry round, per retry-topic partition.
+  const retrySnapshots = new Map<number, StatsSnapshot>();
   const low = new Map<string, bigint>();
   const high = new Map<string, bigint>();
   const tables = {
@@ -152,7 +154,9 @@ export function createDashboardState(options: DashboardStateOptions): DashboardS
   let throughput = 0;
 
   const aggregate = () =>
-    mergeAggregates(...[...snapshots.values()].map((s) => snapshotAggregate(s)));
+    mergeAggregates(
+      ...[...snapshots.values(), ...retrySnapshots.values()].map((s) => snapshotAggregate(s)),
+    );
   const push = <T>(table: T[], row: T) => {
     table.unshift(row);
     if (table.length > tableSize) table.pop();
@@ -231,8 +235,9 @@ export function createDashboardState(options: DashboardStateOptions): DashboardS
       if (record.topic === topics.stats) {
         try {
           const snapshot = parseStatsSnapshot(record.value);
-          if (snapshot.topic === topics.orders && snapshot.groupId === topics.groupId) {
-            snapshots.set(snapshot.partition, snapshot);
+          if (snapshot.groupId === topics.groupId) {
+            if (snapshot.topic === topics.orders) snapshots.set(snapshot.partition, snapshot);
+            if (snapshot.topic === topics.retry) retrySnapshots.set(snapshot.partition, snapshot);
           }
         } catch {
           // Not a snapshot of ours: the stats topic is shared with nobody, but tolerate it.

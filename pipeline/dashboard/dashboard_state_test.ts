@@ -42,9 +42,10 @@ function snapshot(
   sum: number,
   nextOffset: string,
   groupId = "g",
+  topic = "orders",
 ): KafkaRecord {
   const s: StatsSnapshot = {
-    topic: "orders",
+    topic,
     partition,
     count,
     sum,
@@ -146,4 +147,15 @@ Deno.test("dead letters are counted by class, decoded, and kept for replay", () 
   );
   assert.equal(state.deadLetter(0, "3")?.offset, "3");
   assert.equal(state.deadLetter(0, "4"), undefined);
+});
+
+Deno.test("orders that succeeded in a retry round count in the global average, but not in partition lag", () => {
+  const state = createDashboardState({ topics: TOPICS });
+  state.ingest(snapshot(0, 2, 20, "2"));
+  state.ingest(snapshot(0, 1, 40, "1", "g", "orders-retry"));
+  state.ingest(snapshot(1, 5, 500, "5", "g-retry", "orders-retry"));
+  const view = state.view();
+  assert.equal(view.aggregate.count, 3, "the other group's retry snapshot is not ours");
+  assert.equal(view.aggregate.average, 20);
+  assert.deepEqual(view.partitions.map((p) => p.partition), []);
 });

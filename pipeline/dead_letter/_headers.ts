@@ -16,3 +16,4 @@ export const ERROR_CODE = "x-error-code";
 export const STAGE = "x-stage";
 export const ATTEMPTS = "x-attempts";
 export const CORRELATION_ID = "x-correlation-id";
+export const REPLAY_COUNT = "x-replay-count";

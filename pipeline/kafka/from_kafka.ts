@@ -9,9 +9,10 @@
  * @module
  */
 import { Observable } from "rxjs";
-import type { EachBatchPayload, KafkaMessage } from "kafkajs";
+import type { EachBatchPayload } from "kafkajs";
 import { createKafka } from "./client.ts";
-import { type Delivery, headerBytes, type KafkaRecord } from "./kafka_record.ts";
+import type { Delivery, KafkaRecord } from "./kafka_record.ts";
+import { toRecord } from "./_to_record.ts";
 
 const YIELD_EVERY_MS = 20;
 
@@ -52,6 +53,14 @@ export interface FromKafkaOptions {
   onLag?: (topic: string, partition: number, lag: number) => void;
   /** Told when partitions are assigned or revoked by a rebalance. */
   onAssignment?: (assigned: ReadonlyArray<{ topic: string; partitions: number[] }>) => void;
+  /**
+   * When a record becomes due, in milliseconds since the epoch (a retry
+   * topic's due time). A record not yet due is not emitted: once the records
+   * before it have settled, its partition is paused until then and fetched
+   * again from that record, so a wait holds back only its own partition and
+   * never the fetches of the others. @default every record is due at once
+   */
+  notBefore?: (record: KafkaRecord) => number;
 }
 
 /**
@@ -81,6 +90,7 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
     sessionTimeoutMs = 30_000,
     onLag,
     onAssignment,
+    notBefore,
   } = options;
   if (!Number.isInteger(maxInFlight) || maxInFlight < 1) {
     throw new RangeError(
@@ -105,10 +115,23 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
     const wakeAll = () => {
       for (const wake of [...wakers]) wake();
     };
+    // Timers that resume partitions paused until their next record is due.
+    const resumers = new Set<ReturnType<typeof setTimeout>>();
+    const clearResumers = () => {
+      for (const timer of resumers) clearTimeout(timer);
+      resumers.clear();
+    };
 
     const eachBatch = async (payload: EachBatchPayload) => {
-      const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } =
-        payload;
+      const {
+        batch,
+        resolveOffset,
+        heartbeat,
+        commitOffsetsIfNecessary,
+        isRunning,
+        isStale,
+        pause,
+      } = payload;
       const messages = batch.messages;
       const total = messages.length;
       let settled = 0;
@@ -118,13 +141,22 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       let lastCommit = Date.now();
       let lastYield = lastCommit;
       let drainDeadline = Infinity;
-      const canEmit = () => !abandoned && !stopping && isRunning() && !isStale();
+      // Set when the next record is not yet due: emit nothing more from this batch.
+      let heldUntil: number | undefined;
+      const canEmit = () =>
+        heldUntil === undefined && !abandoned && !stopping && isRunning() && !isStale();
 
       while (resolved < total) {
         while (emitted < total && emitted - settled < maxInFlight && canEmit()) {
+          const record = toRecord(batch.topic, batch.partition, messages[emitted]);
+          const due = notBefore?.(record) ?? 0;
+          if (due > Date.now()) {
+            heldUntil = due;
+            break;
+          }
           const index = emitted++;
           subscriber.next({
-            record: toRecord(batch.topic, batch.partition, messages[index]),
+            record,
             settle: () => {
               if (index !== settled) {
                 throw new Error(
@@ -176,7 +208,17 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
         const next = BigInt(messages[resolved - 1].offset) + 1n;
         onLag(batch.topic, batch.partition, Number(BigInt(batch.highWatermark) - next));
       }
+      if (heldUntil !== undefined && emitted === resolved && canWait()) {
+        // Fetching resumes at the first unresolved offset: the record held back.
+        const resume = pause();
+        const timer = setTimeout(() => {
+          resumers.delete(timer);
+          resume();
+        }, Math.max(0, heldUntil - Date.now()));
+        resumers.add(timer);
+      }
     };
+    const canWait = () => !abandoned && !stopping;
 
     const { GROUP_JOIN, CRASH } = consumer.events;
     const removeJoin = consumer.on(GROUP_JOIN, (event) => {
@@ -195,6 +237,7 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
     const stop = async () => {
       stopping = true;
       wakeAll();
+      clearResumers();
       try {
         await consumer.disconnect();
         subscriber.complete();
@@ -226,28 +269,10 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       // or unsubscribe this makes them return without resolving anything more.
       abandoned = true;
       wakeAll();
+      clearResumers();
       removeJoin();
       removeCrash();
       consumer.disconnect().catch(() => {});
     };
   });
-}
-
-function toRecord(topic: string, partition: number, message: KafkaMessage): KafkaRecord {
-  const headers: Record<string, Uint8Array> = {};
-  if (message.headers) {
-    for (const name in message.headers) {
-      const bytes = headerBytes(message.headers[name]);
-      if (bytes) headers[name] = bytes;
-    }
-  }
-  return {
-    topic,
-    partition,
-    offset: message.offset,
-    key: message.key,
-    value: message.value,
-    headers,
-    timestamp: message.timestamp,
-  };
 }

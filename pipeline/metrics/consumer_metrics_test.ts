@@ -20,11 +20,14 @@ function stats(processed: number, permanent: number, retried: number): ConsumerS
       max: 10,
     },
     partitions: {},
+    retryPartitions: {},
   };
 }
 
 const outcome: OutcomeReport = {
+  topic: "orders",
   partition: 0,
+  round: 0,
   offset: "0",
   outcome: "processed",
   orderId: "ORD-0001",

@@ -40,3 +40,4 @@ export * from "./process_with_retry.ts";
 export * from "./processing_failure.ts";
 export * from "./running_average.ts";
 export * from "./to_dead_letter.ts";
+export * from "./to_retry_topic.ts";

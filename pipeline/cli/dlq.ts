@@ -1,0 +1,189 @@
+/**
+ * `deno task dlq inspect|stats|replay`: look at the dead letters, count them,
+ * and send them back.
+ *
+ * @module
+ */
+import {
+  boolean,
+  brokerList,
+  DEFAULT_TOPICS,
+  integer,
+  loadConfig,
+  name,
+  type Setting,
+} from "../config.ts";
+import { summarizeDeadLetters } from "../dead_letter/summarize_dead_letters.ts";
+import { readTopic } from "../kafka/read_topic.ts";
+import { parseFlags, UsageError } from "./_flags.ts";
+import { formatTable } from "./_dlq_inspect.ts";
+import {
+  type DlqEntry,
+  entryJson,
+  errorClassParser,
+  matches,
+  sinceParser,
+  toEntry,
+} from "./_dlq_read.ts";
+import { replay } from "./_dlq_replay.ts";
+import { formatStats } from "./_dlq_stats.ts";
+import { runCommand } from "./_run.ts";
+import { stopOnSignals } from "./_signals.ts";
+
+const HELP = `Usage: deno task dlq <inspect|stats|replay> [flags]
+
+  inspect   the dead letters, decoded, with their headers: a table, or JSON lines
+  stats     counts by error class, code and stage; oldest, newest; rate over the last hour
+  replay    send dead letters back to their original topic (or --to), key, value and
+            headers byte for byte plus x-replay-count; progress is committed with each
+            send, so a replay stopped midway and run again sends nothing twice
+
+Flags (environment variable in brackets):
+  --brokers LIST        Kafka bootstrap servers [KAFKA_BROKERS] (localhost:9092)
+  --dlq-topic NAME      dead-letter topic [DLQ_TOPIC] (orders-dlq)
+  --since T             only letters dead-lettered since T: 30m, 2h, 1d ago, or an ISO time
+  --error-class C       only poison, permanent or transient letters
+  --limit N             inspect: show at most N; replay: send at most N
+  --json                JSON lines instead of text
+replay only:
+  --dry-run             show what would be sent; send and commit nothing
+  --rate N/s            send at most N letters a second
+  --to TOPIC            send to TOPIC instead of each letter's original topic
+  --max-replays N       park (skip and report) letters already replayed N times (3)
+  --group ID            consumer group holding the replay's progress [REPLAY_GROUP]
+                        (orders-dlq-replay); its offsets cover every letter read,
+                        replayed or not: use another group to revisit filtered ones
+  -h, --help            show this help`;
+
+const SUBCOMMANDS = ["inspect", "stats", "replay"];
+
+function rate(text: string): number {
+  const match = text.trim().match(/^(\d+(?:\.\d+)?)(?:\/s)?$/);
+  if (!match || Number(match[1]) <= 0) throw new Error("must be a rate such as 10/s (above 0)");
+  return Number(match[1]);
+}
+
+/** Runs the command; resolves to the exit code. */
+export async function main(args: string[]): Promise<number> {
+  const { values: flags, positionals } = parseFlags("dlq", args, {
+    brokers: { type: "string" },
+    "dlq-topic": { type: "string" },
+    since: { type: "string" },
+    "error-class": { type: "string" },
+    limit: { type: "string" },
+    json: { type: "boolean" },
+    "dry-run": { type: "boolean" },
+    rate: { type: "string" },
+    to: { type: "string" },
+    "max-replays": { type: "string" },
+    group: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  }, true);
+  if (flags.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const [command, ...extra] = positionals;
+  if (command === undefined) {
+    throw new UsageError("dlq: name a subcommand: inspect, stats or replay");
+  }
+  if (!SUBCOMMANDS.includes(command)) {
+    throw new UsageError(`dlq: unknown subcommand ${command} (inspect, stats or replay)`);
+  }
+  if (extra.length > 0) throw new UsageError(`dlq: unexpected argument ${extra[0]}`);
+  const replayOnly = ["dry-run", "rate", "to", "max-replays", "group"] as const;
+  if (command !== "replay") {
+    const misplaced = replayOnly.find((flag) => flags[flag] !== undefined);
+    if (misplaced) throw new UsageError(`dlq ${command}: flag --${misplaced} is for replay only`);
+  }
+  if (command === "stats" && flags.limit !== undefined) {
+    throw new UsageError("dlq stats: flag --limit is for inspect and replay only");
+  }
+  const now = Date.now();
+  const config = loadConfig(`dlq ${command}`, flags, (n) => Deno.env.get(n), {
+    brokers: { env: "KAFKA_BROKERS", default: ["localhost:9092"], parse: brokerList },
+    dlqTopic: { env: "DLQ_TOPIC", default: DEFAULT_TOPICS.dlq, parse: name },
+    since: { default: undefined, parse: sinceParser(now) } as Setting<number | undefined>,
+    errorClass: { default: undefined, parse: errorClassParser } as Setting<string | undefined>,
+    limit: { default: undefined, parse: integer(1) } as Setting<number | undefined>,
+    json: { default: false, parse: boolean },
+    dryRun: { default: false, parse: boolean },
+    rate: { default: undefined, parse: rate } as Setting<number | undefined>,
+    to: { default: undefined, parse: name } as Setting<string | undefined>,
+    maxReplays: { default: 3, parse: integer(0) },
+    group: { env: "REPLAY_GROUP", default: `${DEFAULT_TOPICS.dlq}-replay`, parse: name },
+  });
+  const filter = { since: config.since, errorClass: config.errorClass, limit: config.limit };
+  const encoder = new TextEncoder();
+  const write = (line: string) => Deno.stdout.writeSync(encoder.encode(`${line}\n`));
+
+  if (command === "replay") {
+    const stop = stopOnSignals("dlq replay");
+    try {
+      const summary = await replay({
+        brokers: config.brokers,
+        dlqTopic: config.dlqTopic,
+        group: config.group,
+        filter,
+        to: config.to,
+        maxReplays: config.maxReplays,
+        ratePerSecond: config.rate,
+        dryRun: config.dryRun,
+        json: config.json,
+        signal: stop.signal,
+        write,
+      });
+      write(
+        config.json
+          ? JSON.stringify(summary)
+          : `Replay${summary.dryRun ? " (dry run: nothing sent)" : ""}: ` +
+            `${
+              summary.dryRun ? "would send" : "sent"
+            } ${summary.sent}, parked ${summary.parked}, ` +
+            `not matching ${summary.skipped}, unreadable ${summary.unreadable}` +
+            (summary.complete ? "" : " (stopped before the end)"),
+      );
+    } finally {
+      stop.dispose();
+    }
+    return 0;
+  }
+
+  const entries: DlqEntry[] = [];
+  let shown = 0;
+  const enough = new AbortController();
+  await readTopic(
+    { brokers: config.brokers, topic: config.dlqTopic, signal: enough.signal },
+    (record) => {
+      const entry = toEntry(record);
+      if (!matches(entry, filter)) return;
+      shown += 1;
+      if (command === "inspect" && config.json) write(JSON.stringify(entryJson(entry)));
+      else entries.push(entry);
+      if (command === "inspect" && filter.limit !== undefined && shown >= filter.limit) {
+        enough.abort();
+      }
+    },
+  );
+  if (command === "inspect") {
+    if (!config.json) write(entries.length === 0 ? "No dead letters match." : formatTable(entries));
+    return 0;
+  }
+  const summary = summarizeDeadLetters(
+    entries.map((e) => ({
+      errorClass: e.letter?.errorClass ?? e.headers.errorClass ?? "unknown",
+      errorCode: e.letter?.errorCode ?? e.headers.errorCode ?? "unknown",
+      stage: e.letter?.stage ?? e.headers.stage ?? "unknown",
+      time: e.time,
+    })),
+    now,
+  );
+  write(
+    config.json
+      ? JSON.stringify({ topic: config.dlqTopic, ...summary })
+      : formatStats(summary, config.dlqTopic),
+  );
+  return 0;
+}
+
+if (import.meta.main) await runCommand("dlq", main);

@@ -1,0 +1,205 @@
+import assert from "node:assert/strict";
+import { lastValueFrom } from "rxjs";
+import { topicSpecs } from "../pipeline/config.ts";
+import { consumeOrders, type OutcomeReport } from "../pipeline/consumer/order_consumer.ts";
+import type { ConsumerStats } from "../pipeline/consumer/consumer_stats.ts";
+import { decodeDeadLetter } from "../pipeline/dead_letter/decode_dead_letter.ts";
+import { committedOffsets, ensureTopics } from "../pipeline/kafka/topics.ts";
+import { mergeAggregates } from "../pipeline/operators/aggregate.ts";
+import {
+  parseStatsSnapshot,
+  snapshotAggregate,
+  type StatsSnapshot,
+} from "../pipeline/consumer/stats_snapshot.ts";
+import { buildRetryRecord } from "../pipeline/retry/build_retry_record.ts";
+import { readRetryContext } from "../pipeline/retry/read_retry_context.ts";
+import { testBrokers, uniqueTopic } from "./_shared_broker.ts";
+import { headerText, orderRecord, readAll, send, until } from "./_orders.ts";
+
+async function setUp(label: string) {
+  const brokers = await testBrokers();
+  const topic = uniqueTopic(label);
+  const topics = {
+    orders: topic,
+    retry: `${topic}-retry`,
+    dlq: `${topic}-dlq`,
+    stats: `${topic}-stats`,
+  };
+  await ensureTopics(brokers, topicSpecs(topics));
+  return { brokers, ...topics, group: `${topic}-group` };
+}
+
+Deno.test("a transient fault longer than the in-process retries goes through the retry topic and is processed once it clears, while other partitions flow", async () => {
+  const { brokers, orders, retry, dlq, stats, group } = await setUp("retry-clears");
+  // A record far from due on retry partition 2: its wait must hold back only that partition.
+  const later = buildRetryRecord({
+    context: readRetryContext({
+      topic: orders,
+      partition: 2,
+      offset: "999",
+      timestamp: String(Date.now()),
+      key: null,
+      value: orderRecord("LATER", 1, 2).value,
+      headers: {},
+    }),
+    attempts: 1,
+    failedAt: Date.now(),
+    delayMs: 10 * 60_000,
+    errorClass: "transient",
+    errorCode: "DOWNSTREAM_FAILED",
+  });
+  await send(brokers, retry, [later]);
+  await send(brokers, orders, [
+    orderRecord("SLOW", 10, 0),
+    orderRecord("A0", 20, 0),
+    orderRecord("B1", 30, 1),
+    orderRecord("C2", 40, 2),
+  ]);
+
+  let faultOn = true;
+  const outcomes: OutcomeReport[] = [];
+  const controller = new AbortController();
+  let last: ConsumerStats | undefined;
+  const done = lastValueFrom(
+    consumeOrders({
+      brokers,
+      topic: orders,
+      groupId: group,
+      dlqTopic: dlq,
+      retryTopic: retry,
+      statsTopic: stats,
+      retryDelayMs: 800,
+      maxRetryRounds: 3,
+      maxRetries: 2,
+      backoffMs: 20,
+      failRate: 0,
+      fromBeginning: true,
+      signal: controller.signal,
+      isFaulty: (order) => faultOn && order.orderId === "SLOW",
+      onOutcome: (report) => {
+        outcomes.push(report);
+        // The fault outlasts the main topic's retries and the first retry round.
+        if (report.orderId === null && report.round === 1) faultOn = false;
+      },
+    }),
+  ).then((stats) => last = stats);
+  const processed = (id: string) =>
+    outcomes.find((o) => o.outcome === "processed" && o.orderId === id);
+
+  await until(() => processed("SLOW") !== undefined, "SLOW to be processed from the retry topic");
+  // Meanwhile, with SLOW waiting on the retry topic, new orders keep flowing.
+  await send(brokers, orders, [orderRecord("B1-late", 50, 1)]);
+  await until(() => processed("B1-late") !== undefined, "a later order on partition 1");
+  controller.abort();
+  await done;
+
+  const slowIndex = outcomes.indexOf(processed("SLOW")!);
+  for (const id of ["A0", "B1", "C2"]) {
+    assert.ok(outcomes.indexOf(processed(id)!) < slowIndex, `${id} was not held back by SLOW`);
+  }
+  const scheduled = outcomes.filter((o) => o.outcome === "retry-scheduled");
+  assert.deepEqual(scheduled.map((o) => [o.topic, o.round, o.attempts]), [
+    [orders, 0, 3],
+    [retry, 1, 6],
+  ]);
+  assert.deepEqual(
+    [processed("SLOW")!.topic, processed("SLOW")!.round, processed("SLOW")!.attempts],
+    [retry, 2, 7],
+  );
+  assert.equal(processed("SLOW")!.correlationId, "corr-SLOW");
+  assert.equal(processed("LATER"), undefined, "a record not yet due is not processed");
+  assert.equal(last?.processed, 5);
+  assert.equal(last?.sentToRetry, 2);
+  assert.equal(last?.deadLettered, 0);
+  assert.equal(last?.aggregate.sum, 10 + 20 + 30 + 40 + 50);
+
+  // The snapshots the dashboard merges include SLOW, which succeeded on the retry topic.
+  const latest = new Map<string, StatsSnapshot>();
+  for (const r of await readAll(brokers, stats)) {
+    const snapshot = parseStatsSnapshot(r.value);
+    latest.set(`${snapshot.topic}:${snapshot.partition}`, snapshot);
+  }
+  assert.equal(latest.get(`${retry}:0`)?.sum, 10, "SLOW is in the retry topic's snapshot");
+  const merged = mergeAggregates(...[...latest.values()].map(snapshotAggregate));
+  assert.deepEqual([merged.count, merged.sum], [5, 150]);
+
+  // The retry records carry the contract headers, the correlation id unchanged.
+  const retryRecords = await readAll(brokers, retry);
+  const rounds = retryRecords.filter((r) => r.partition === 0);
+  assert.deepEqual(rounds.map((r) => headerText(r, "x-retry-round")), ["1", "2"]);
+  assert.deepEqual(rounds.map((r) => headerText(r, "x-correlation-id")), [
+    "corr-SLOW",
+    "corr-SLOW",
+  ]);
+  assert.deepEqual(rounds.map((r) => headerText(r, "x-original-offset")), ["0", "0"]);
+  // Settled retry records are committed; the one not yet due is not.
+  const committed = await committedOffsets(brokers, `${group}-retry`, retry);
+  assert.equal(committed.get(0), 2n);
+  assert.ok((committed.get(2) ?? -1n) <= 0n);
+});
+
+Deno.test("a fault that never clears ends in the DLQ after the configured rounds, with every attempt counted", async () => {
+  const { brokers, orders, retry, dlq, group } = await setUp("retry-never");
+  await send(brokers, orders, [orderRecord("DOOMED", 10, 1), orderRecord("FINE", 20, 1)]);
+  const poison = {
+    value: new Uint8Array([0xff, 0xff]),
+    partition: 2,
+    headers: { "x-correlation-id": "corr-poison" },
+  };
+  await send(brokers, orders, [poison]);
+  const outcomes: OutcomeReport[] = [];
+  const controller = new AbortController();
+  const done = lastValueFrom(
+    consumeOrders({
+      brokers,
+      topic: orders,
+      groupId: group,
+      dlqTopic: dlq,
+      retryTopic: retry,
+      retryDelayMs: 300,
+      maxRetryRounds: 2,
+      maxRetries: 1,
+      backoffMs: 20,
+      failRate: 0,
+      fromBeginning: true,
+      signal: controller.signal,
+      isFaulty: (order) => order.orderId === "DOOMED",
+      onOutcome: (report) => outcomes.push(report),
+    }),
+  );
+  await until(
+    () => outcomes.filter((o) => o.outcome === "dead-lettered").length === 2,
+    "DOOMED and the poison message in the DLQ",
+  );
+  controller.abort();
+  const stats = await done;
+
+  assert.equal(stats.sentToRetry, 2);
+  assert.equal(stats.deadLettered, 2);
+  assert.deepEqual(stats.deadLetteredByClass, { poison: 1, permanent: 0, transient: 1 });
+  const letters = (await readAll(brokers, dlq)).map((r) => ({
+    r,
+    letter: decodeDeadLetter(r.value),
+  }));
+  const doomed = letters.find(({ letter }) => letter.orderId === "DOOMED");
+  assert.ok(doomed);
+  // Three rounds (main, retry 1, retry 2) of two attempts each.
+  assert.equal(doomed.letter.attempts, 6);
+  assert.equal(headerText(doomed.r, "x-attempts"), "6");
+  assert.equal(doomed.letter.stage, "retry");
+  assert.equal(doomed.letter.errorClass, "transient");
+  assert.equal(doomed.letter.errorCode, "DOWNSTREAM_FAILED");
+  assert.equal(doomed.letter.correlationId, "corr-DOOMED");
+  assert.equal(headerText(doomed.r, "x-correlation-id"), "corr-DOOMED");
+  assert.deepEqual(
+    [doomed.letter.originalTopic, doomed.letter.originalPartition, doomed.letter.originalOffset],
+    [orders, 1, 0],
+  );
+  // The envelope keeps the original headers only, ready for a byte-for-byte replay.
+  assert.deepEqual(Object.keys(doomed.letter.originalHeaders), ["x-correlation-id"]);
+  assert.ok(doomed.letter.lastFailureTime >= doomed.letter.firstFailureTime);
+  const poisoned = letters.find(({ letter }) => letter.errorClass === "poison");
+  assert.equal(poisoned?.letter.stage, "decode");
+  assert.equal(poisoned?.letter.attempts, 0);
+  assert.ok(outcomes.some((o) => o.outcome === "processed" && o.orderId === "FINE"));
+});
