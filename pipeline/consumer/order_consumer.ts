@@ -71,6 +71,8 @@ export interface ConsumeOrdersOptions {
   scheduler?: SchedulerLike;
   /** Told each partition's lag after each batch. */
   onLag?: (partition: number, lag: number) => void;
+  /** Told the partitions this consumer holds after each rebalance. */
+  onAssignment?: (partitions: number[]) => void;
   /** Told every record's outcome, once it is settled (an audit trail). */
   onOutcome?: (report: OutcomeReport) => void;
 }
@@ -123,6 +125,7 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     drainTimeoutMs = 10_000,
     scheduler,
     onLag,
+    onAssignment,
     onOutcome,
   } = options;
 
@@ -170,6 +173,8 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       signal,
       drainTimeoutMs,
       onLag: onLag && ((_topic, partition, lag) => onLag(partition, lag)),
+      onAssignment: onAssignment &&
+        ((assigned) => onAssignment(assigned.flatMap((a) => a.partitions))),
     }).pipe(
       groupBy((delivery) => delivery.record.partition),
       mergeMap((partition$) => partition$.pipe(concatMap(handle))),
