@@ -81,6 +81,8 @@ export interface ConsumeOrdersOptions {
   scheduler?: SchedulerLike;
   /** Told each partition's lag after each batch. */
   onLag?: (partition: number, lag: number) => void;
+  /** Told the partitions this consumer holds after each rebalance. */
+  onAssignment?: (partitions: number[]) => void;
   /** Told every record's outcome, once it is settled (an audit trail). */
   onOutcome?: (report: OutcomeReport) => void;
   /**
@@ -169,6 +171,7 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     sessionTimeoutMs,
     scheduler,
     onLag,
+    onAssignment,
     onOutcome,
     statsTopic,
     snapshotIntervalMs = 1000,
@@ -291,8 +294,11 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       drainTimeoutMs,
       sessionTimeoutMs,
       onLag: onLag && ((_topic, partition, lag) => onLag(partition, lag)),
-      onAssignment: snapshots &&
-        ((assigned) => snapshots.assign(assigned.find((a) => a.topic === topic)?.partitions ?? [])),
+      onAssignment: (assigned) => {
+        const partitions = assigned.find((a) => a.topic === topic)?.partitions ?? [];
+        snapshots?.assign(partitions);
+        onAssignment?.(partitions);
+      },
     });
     // Retry records are read in due order per partition: the delay is the same
     // for every round, so the head of a partition is always due first.

@@ -1,0 +1,44 @@
+// Contender (c): the consumer most kafkajs tutorials show: `eachMessage`,
+// decode with avsc, keep a running average, let kafkajs auto-commit.
+import avro from "avsc";
+import { Kafka, logLevel } from "kafkajs";
+import { arg, printResult } from "./_result.ts";
+
+const args = Deno.args;
+const brokers = arg(args, "brokers").split(",");
+const topic = arg(args, "topic");
+const messages = Number(arg(args, "messages"));
+
+const schema = JSON.parse(
+  await Deno.readTextFile(new URL("../../schemas/order.avsc", import.meta.url)),
+);
+const orderType = avro.Type.forSchema(schema);
+const kafka = new Kafka({ clientId: "bench-tutorial", brokers, logLevel: logLevel.ERROR });
+const consumer = kafka.consumer({ groupId: arg(args, "group") });
+let count = 0;
+let sum = 0;
+let average = 0;
+let firstMs = 0;
+let lastMs = 0;
+const done = Promise.withResolvers<void>();
+
+// The window opens when the group is joined, as ConsumerPerformance's fetch time does.
+consumer.on(consumer.events.GROUP_JOIN, () => firstMs ||= Date.now());
+await consumer.connect();
+await consumer.subscribe({ topic, fromBeginning: true });
+await consumer.run({
+  // deno-lint-ignore require-await -- written as the tutorials write it
+  eachMessage: async ({ message }) => {
+    const order = orderType.fromBuffer(message.value!);
+    count += 1;
+    sum += order.price;
+    average = sum / count;
+    if (count === messages) {
+      lastMs = Date.now();
+      done.resolve();
+    }
+  },
+});
+await done.promise;
+await consumer.disconnect();
+printResult({ messages: count, firstMs, lastMs, extra: { average } });
