@@ -8,7 +8,6 @@
  * @module
  */
 import {
-  concatMap,
   defer,
   groupBy,
   identity,
@@ -35,6 +34,7 @@ import type { Outcome } from "../operators/outcome.ts";
 import { processWithRetry } from "../operators/process_with_retry.ts";
 import { ProcessingFailure } from "../operators/processing_failure.ts";
 import { toDeadLetter } from "../operators/to_dead_letter.ts";
+import { concatMapSync } from "../operators/concat_map_sync.ts";
 import { toRetryTopic } from "../operators/to_retry_topic.ts";
 import { buildRetryRecord, type RetryRecord } from "../retry/build_retry_record.ts";
 import { readRetryContext, type RetryContext } from "../retry/read_retry_context.ts";
@@ -134,8 +134,8 @@ interface Settled {
   outcome: Outcome<{ order: Order; attempts: number }, unknown>;
   delivery: Delivery;
   startedAt: number;
-  /** The record's retry context: round 0 for the main topic. */
-  context: RetryContext;
+  /** The record's retry context; absent for a main-topic record processed at the first try. */
+  context?: RetryContext;
   /** Whether the record came from the retry topic. */
   fromRetryTopic: boolean;
 }
@@ -198,14 +198,6 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     const codec = createCodec<Order>(loadSchema("order"));
     const decoder = { decode: (bytes: Uint8Array | null) => validateOrder(codec.decode(bytes)) };
     const processOrder = createSimulatedProcessor({ failRate, seed, isFaulty });
-    const retrying = processWithRetry(
-      ({ value }: { record: KafkaRecord; value: Order }) => processOrder(value),
-      {
-        count: maxRetries,
-        backoff: { baseDelay: backoffMs, maxDelay: Math.max(backoffMs, maxBackoffMs) },
-        scheduler,
-      },
-    );
 
     let producer: Promise<KafkaSink> | undefined;
     const sendTo = async (target: string, letter: OutboundRecord) => {
@@ -266,11 +258,28 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       ? publisher(retryTopic, (stats) => stats.retryPartitions)
       : undefined;
 
-    const handle = (delivery: Delivery): Observable<Settled> => {
+    const retryOptions = {
+      count: maxRetries,
+      backoff: { baseDelay: backoffMs, maxDelay: Math.max(backoffMs, maxBackoffMs) },
+      scheduler,
+    };
+
+    // The operator chain for a record whose first try failed, or that comes
+    // from the retry topic: decode, retry with backoff, then the retry topic
+    // or the dead-letter topic. `firstError` is the failure the fast path
+    // already met, replayed as attempt 1 so attempts and the processor's
+    // seeded failures come out exactly as if the chain had run from the start.
+    const slowPath = (
+      delivery: Delivery,
+      startedAt: number,
+      fromRetryTopic: boolean,
+      firstError?: unknown,
+    ): Observable<Settled> => {
       const record = delivery.record;
-      const startedAt = performance.now();
-      const fromRetryTopic = retryTier && record.topic === retryTopic;
       const context = fromRetryTopic ? readRetryContext(record) : firstRound(record);
+      const retrying = firstError === undefined
+        ? retryingFromStart
+        : processWithRetry(replayingFirst(firstError, processOrder), retryOptions);
       return of(record).pipe(
         decode(decoder),
         retrying,
@@ -280,8 +289,38 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
         })),
         toRetryTopic(retrySink, nextRound(context)),
         toDeadLetter(sink, (error) => deadLetterFor(context, error, groupId, codec.decode)),
-        map((outcome) => ({ outcome, delivery, startedAt, context, fromRetryTopic })),
+        map((outcome): Settled => ({ outcome, delivery, startedAt, context, fromRetryTopic })),
       );
+    };
+    const retryingFromStart = processWithRetry(
+      ({ value }: { record: KafkaRecord; value: Order }) => processOrder(value),
+      retryOptions,
+    );
+
+    // Most records decode, validate and process at the first try: they take
+    // this synchronous path, with no Observable of their own. Anything that
+    // throws goes down the operator chain above.
+    const handle = (delivery: Delivery): Settled | Observable<Settled> => {
+      const record = delivery.record;
+      const startedAt = performance.now();
+      if (retryTier && record.topic === retryTopic) return slowPath(delivery, startedAt, true);
+      let order: Order;
+      try {
+        order = decoder.decode(record.value);
+      } catch {
+        return slowPath(delivery, startedAt, false);
+      }
+      try {
+        order = processOrder(order);
+      } catch (err) {
+        return slowPath(delivery, startedAt, false, err);
+      }
+      return {
+        outcome: { kind: "processed", value: { order, attempts: 1 } },
+        delivery,
+        startedAt,
+        fromRetryTopic: false,
+      };
     };
 
     const main$ = fromKafka({
@@ -321,7 +360,7 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
 
     const stats$ = (retries$ ? merge(main$, retries$) : main$).pipe(
       groupBy((delivery) => `${delivery.record.topic}/${delivery.record.partition}`),
-      mergeMap((partition$) => partition$.pipe(concatMap(handle))),
+      mergeMap((partition$) => partition$.pipe(concatMapSync(handle))),
       scan(foldOutcome, { stats: initialStats(), settle: () => {}, last: undefined }),
       // The outcome is part of the statistics now: only then may it be committed.
       tap(({ settle }) => settle()),
@@ -356,6 +395,27 @@ interface Folded {
   last: Settled | undefined;
 }
 
+// Offsets are int64 decimal strings; below 2^53 a Number adds 1 exactly and
+// far faster than a BigInt.
+function nextOffsetAfter(offset: string): string {
+  return offset.length < 16 ? String(Number(offset) + 1) : (BigInt(offset) + 1n).toString();
+}
+
+/** A process function whose first call throws `error` again, then calls `process`. */
+function replayingFirst(
+  error: unknown,
+  process: (order: Order) => Order,
+): (input: { value: Order }) => Order {
+  let replayed = false;
+  return ({ value }) => {
+    if (!replayed) {
+      replayed = true;
+      throw error;
+    }
+    return process(value);
+  };
+}
+
 function firstRound(record: KafkaRecord): RetryContext {
   return {
     round: 0,
@@ -370,7 +430,7 @@ function foldOutcome(acc: Folded, settled: Settled): Folded {
   const { stats } = acc;
   const { outcome, delivery, fromRetryTopic } = settled;
   const { partition, offset } = delivery.record;
-  const nextOffset = (BigInt(offset) + 1n).toString();
+  const nextOffset = nextOffsetAfter(offset);
   const own = fromRetryTopic ? stats.retryPartitions : stats.partitions;
   const previous: PartitionState = own[partition] ?? { aggregate: emptyAggregate(), nextOffset };
   // The main and the retry topic keep separate per-partition states: their
@@ -458,7 +518,7 @@ const textDecoder = new TextDecoder();
 function report({ outcome, delivery, startedAt, context }: Settled): OutcomeReport {
   const durationMs = performance.now() - startedAt;
   const { topic, partition, offset, headers } = delivery.record;
-  const { round } = context;
+  const round = context?.round ?? 0;
   const correlation = headers["x-correlation-id"];
   const correlationId = correlation ? textDecoder.decode(correlation) : null;
   if (outcome.kind === "processed") {
@@ -471,7 +531,7 @@ function report({ outcome, delivery, startedAt, context }: Settled): OutcomeRepo
       outcome: "processed",
       orderId: order.orderId,
       price: order.price,
-      attempts: context.attempts + attempts,
+      attempts: (context?.attempts ?? 0) + attempts,
       errorClass: null,
       errorCode: null,
       correlationId,
@@ -488,7 +548,8 @@ function report({ outcome, delivery, startedAt, context }: Settled): OutcomeRepo
     outcome: outcome.kind,
     orderId: null,
     price: null,
-    attempts: context.attempts + (failure instanceof ProcessingFailure ? failure.attempts : 0),
+    attempts: (context?.attempts ?? 0) +
+      (failure instanceof ProcessingFailure ? failure.attempts : 0),
     errorClass: classify(cause),
     errorCode: errorCode(cause),
     correlationId,

@@ -143,16 +143,20 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       let drainDeadline = Infinity;
       // Set when the next record is not yet due: emit nothing more from this batch.
       let heldUntil: number | undefined;
-      const canEmit = () =>
-        heldUntil === undefined && !abandoned && !stopping && isRunning() && !isStale();
+      const canEmit = () => heldUntil === undefined && !abandoned && !stopping;
 
       while (resolved < total) {
-        while (emitted < total && emitted - settled < maxInFlight && canEmit()) {
+        // kafkajs's own checks are lookups; asked once per burst, as nothing
+        // in a synchronous burst can stop the runner or seek the partition.
+        const live = isRunning() && !isStale();
+        while (live && emitted < total && emitted - settled < maxInFlight && canEmit()) {
           const record = toRecord(batch.topic, batch.partition, messages[emitted]);
-          const due = notBefore?.(record) ?? 0;
-          if (due > Date.now()) {
-            heldUntil = due;
-            break;
+          if (notBefore) {
+            const due = notBefore(record);
+            if (due > Date.now()) {
+              heldUntil = due;
+              break;
+            }
           }
           const index = emitted++;
           subscriber.next({
