@@ -14,7 +14,7 @@ import {
   type StatsSnapshot,
 } from "../consumer/stats_snapshot.ts";
 import { decodeDeadLetter } from "../dead_letter/decode_dead_letter.ts";
-import { REPLAY_COUNT_HEADER } from "../dead_letter/replay_one.ts";
+import { replayCount } from "../dead_letter/build_replay_record.ts";
 import { errorMessage } from "../errors.ts";
 import type { KafkaRecord } from "../kafka/kafka_record.ts";
 import { mergeAggregates } from "../operators/aggregate.ts";
@@ -194,7 +194,6 @@ export function createDashboardState(options: DashboardStateOptions): DashboardS
     const base = { ...row(record), order: null, error: null };
     try {
       const letter = decodeDeadLetter(record.value);
-      const replays = letter.originalHeaders[REPLAY_COUNT_HEADER];
       return {
         ...base,
         key: letter.originalKey ? text(letter.originalKey) : null,
@@ -210,7 +209,7 @@ export function createDashboardState(options: DashboardStateOptions): DashboardS
         attempts: letter.attempts,
         stage: letter.stage,
         original: `${letter.originalTopic}/${letter.originalPartition}@${letter.originalOffset}`,
-        replayCount: replays && /^\d+$/.test(text(replays)) ? Number(text(replays)) : 0,
+        replayCount: replayCount(letter.originalHeaders),
       };
     } catch (err) {
       return {
