@@ -33,6 +33,16 @@ export interface Contender {
 }
 
 const DENO_PERMISSIONS = ["--allow-net", "--allow-env", "--allow-read", "--allow-sys"];
+
+/**
+ * The V8 heap settings `deno task consume` runs with, read from deno.json, so
+ * the pipeline contenders are measured as users run the consumer.
+ */
+export async function consumeTaskV8Flags(): Promise<string[]> {
+  const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
+  const command: string = config.tasks.consume.command ?? config.tasks.consume;
+  return command.match(/--v8-flags=\S+/g) ?? [];
+}
 const JAVA_HEAP = "-Xmx256m";
 const contenderPath = (name: string) => new URL(`./contenders/${name}`, import.meta.url).pathname;
 
@@ -73,6 +83,7 @@ export function denoContender(
   label: string,
   script: string,
   args: (ctx: RunContext) => string[],
+  runtimeFlags: readonly string[] = [],
 ): Contender {
   return {
     id,
@@ -82,6 +93,7 @@ export function denoContender(
         id,
         await runMeasured(Deno.execPath(), [
           "run",
+          ...runtimeFlags,
           ...DENO_PERMISSIONS,
           contenderPath(script),
           ...args(ctx),

@@ -19,6 +19,7 @@ import { makeOrder } from "../pipeline/orders/order_generator.ts";
 import { createRandom } from "../pipeline/orders/random.ts";
 import { CORRELATION_HEADER, produceOrders } from "../pipeline/producer/order_producer.ts";
 import {
+  consumeTaskV8Flags,
   type Contender,
   denoContender,
   kafkaConsumerPerformance,
@@ -126,6 +127,7 @@ export async function main(args: string[]): Promise<number> {
       "--fail-rate",
       failRate,
     ];
+    const consumeFlags = await consumeTaskV8Flags();
     const consumers: Contender[] = [
       kafkaConsumerPerformance("a", "(a) Kafka ConsumerPerformance", topic, messages, group("a")),
       denoContender(
@@ -145,12 +147,14 @@ export async function main(args: string[]): Promise<number> {
         "(d) our pipeline, at-least-once",
         "pipeline_consumer.ts",
         pipelineArgs("d", topic, messages, "0"),
+        consumeFlags,
       ),
       denoContender(
         "d10",
         "(d') our pipeline, 10% transient failures",
         "pipeline_consumer.ts",
         pipelineArgs("d10", topic, messages, "0.1"),
+        consumeFlags,
       ),
     ];
     const producers: Contender[] = [
@@ -182,6 +186,7 @@ export async function main(args: string[]): Promise<number> {
         `backlog ${backlog}`,
         "pipeline_consumer.ts",
         pipelineArgs("m", backlogTopic, backlog, "0"),
+        consumeFlags,
       ),
     ];
 

@@ -114,7 +114,8 @@ export async function main(args: string[]): Promise<number> {
     failRate: { env: "FAIL_RATE", default: 0.1, parse: decimal(0, 1) },
     seed: { env: "SEED", default: undefined as number | undefined, parse: integer(0) },
     fromBeginning: { env: "FROM_BEGINNING", default: false, parse: boolean },
-    maxInFlight: { env: "MAX_IN_FLIGHT", default: 1000, parse: integer(1, 100_000) },
+    // Bounded so that in-flight records fit the task's V8 heap ceiling.
+    maxInFlight: { env: "MAX_IN_FLIGHT", default: 1000, parse: integer(1, 10_000) },
     drainTimeout: { default: 10_000, parse: parseDuration },
     sessionTimeout: { default: 30_000, parse: parseDuration },
     statusInterval: { default: 1000, parse: parseDuration },
