@@ -105,3 +105,13 @@ Deno.test("SIGINT mid-stream then restart loses nothing and reprocesses nothing 
   equal(firstRun.length + secondRun.length, ORDERS, "no order was processed twice");
   deepEqual(seen, allIds(), "no order was lost");
 });
+
+Deno.test("a stop request delivered twice at once (as timeout and supervisors do) still stops gracefully", async () => {
+  const { args } = await setUp("double-signal");
+  const consumer = startConsumer(args);
+  await consumer.waitFor((lines) => outcomes(lines).length >= 10);
+  consumer.kill("SIGINT");
+  consumer.kill("SIGINT");
+  equal(await consumer.finished(), 0, "it exits 0, not 130 as for a deliberate second Ctrl-C");
+  ok(consumer.lines.some((l) => l.type === "summary"), "it prints its summary");
+});

@@ -350,6 +350,7 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
         maxInFlight,
         signal,
         drainTimeoutMs,
+        sessionTimeoutMs,
         clientId: "order-pipeline-retry",
         notBefore: (record) => readRetryContext(record).due,
         onAssignment: retrySnapshots &&
