@@ -204,3 +204,65 @@ Deno.test("a dead-letter topic that cannot be written stops the consumer without
   const committed = await committedOffsets(brokers, groupId, topic);
   equal(committed.get(0), 2n, "the group will read the unwritable message again");
 });
+
+Deno.test("a message in backoff holds back only its own partition", async () => {
+  const brokers = await testBrokers();
+  const topic = uniqueTopic("orders");
+  const dlqTopic = uniqueTopic("dlq");
+  await createTopic(brokers, topic, 3);
+  await createTopic(brokers, dlqTopic, 1);
+  const order = (orderId: string, price: number) =>
+    codec.encode({ orderId, product: "Lamp", price });
+  await writeRecords(brokers, topic, [{
+    key: "ORD-SLOW",
+    value: order("ORD-SLOW", 10),
+    partition: 0,
+  }]);
+
+  const faultUntil = Date.now() + 4000;
+  const processedAt = new Map<string, number>();
+  const stop = new AbortController();
+  let slowFailures = 0;
+  const run = lastValueFrom(
+    consumeOrders({
+      brokers,
+      topic,
+      dlqTopic,
+      groupId: `${topic}-g`,
+      fromBeginning: true,
+      failRate: 0,
+      maxRetries: 50,
+      backoffMs: 100,
+      maxBackoffMs: 300,
+      // ORD-SLOW fails until the fault clears: it stays in backoff on partition 0.
+      isFaulty: (o) => o.orderId === "ORD-SLOW" && Date.now() < faultUntil && ++slowFailures > 0,
+      signal: stop.signal,
+      onOutcome: (r) => {
+        if (r.orderId) processedAt.set(r.orderId, Date.now());
+        if (processedAt.size === 2) stop.abort("done");
+      },
+    }),
+    { defaultValue: undefined },
+  );
+  // Once ORD-SLOW is in backoff, an order arrives on another partition.
+  while (slowFailures < 2) await new Promise((resolve) => setTimeout(resolve, 50));
+  await writeRecords(brokers, topic, [{
+    key: "ORD-FAST",
+    value: order("ORD-FAST", 20),
+    partition: 1,
+  }]);
+  const watchdog = setTimeout(() => stop.abort("timeout"), 30_000);
+  const stats = await run;
+  clearTimeout(watchdog);
+
+  equal(stop.signal.reason, "done");
+  ok(
+    processedAt.get("ORD-FAST")! < faultUntil,
+    "ORD-FAST was processed while ORD-SLOW was in backoff",
+  );
+  ok(processedAt.get("ORD-SLOW")! >= faultUntil, "ORD-SLOW was processed once the fault cleared");
+  equal(stats?.aggregate.sum, 30);
+  const committed = await committedOffsets(brokers, `${topic}-g`, topic);
+  equal(committed.get(0), 1n, "the slow partition's offset was committed after it settled");
+  equal(committed.get(1), 1n);
+});

@@ -15,6 +15,9 @@ import type { Delivery, KafkaRecord } from "./kafka_record.ts";
 import { toRecord } from "./_to_record.ts";
 
 const YIELD_EVERY_MS = 20;
+// How long a batch waits for an in-flight record before it lets kafkajs fetch
+// the other partitions (see eachBatch).
+const DETACH_AFTER_MS = 250;
 
 /** Options for {@link fromKafka}. */
 export interface FromKafkaOptions {
@@ -122,7 +125,28 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       resumers.clear();
     };
 
+    // Batches still being worked through after eachBatch returned (see below).
+    const detachedBatches = new Set<Promise<void>>();
+
+    // kafkajs fetches all partitions of a broker together and waits for every
+    // batch of a fetch before the next one, so a record in backoff would hold
+    // back every partition. A batch that waits long for an in-flight record
+    // therefore pauses its own partition and lets eachBatch return; the same
+    // loop goes on in the background, resolving offsets as records settle,
+    // and resumes the partition when the batch is done. Fetching then goes on
+    // from the last resolved offset, so nothing is skipped or read twice.
     const eachBatch = async (payload: EachBatchPayload) => {
+      let detach!: () => void;
+      const detached = new Promise<void>((resolve) => detach = resolve);
+      const done = drainBatch(payload, detach);
+      const finished = await Promise.race([done.then(() => true), detached.then(() => false)]);
+      if (!finished) {
+        detachedBatches.add(done);
+        done.finally(() => detachedBatches.delete(done));
+      }
+    };
+
+    const drainBatch = async (payload: EachBatchPayload, detach: () => void) => {
       const {
         batch,
         resolveOffset,
@@ -143,6 +167,10 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       let drainDeadline = Infinity;
       // Set when the next record is not yet due: emit nothing more from this batch.
       let heldUntil: number | undefined;
+      // When the batch began waiting for an in-flight record, and the call that
+      // resumes its partition once the batch has gone on in the background.
+      let waitingSince: number | undefined;
+      let resumeDetached: (() => void) | undefined;
       const canEmit = () => heldUntil === undefined && !abandoned && !stopping;
 
       while (resolved < total) {
@@ -176,6 +204,7 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
         if (abandoned) return;
         if (settled > resolved) {
           resolved = settled;
+          waitingSince = undefined;
           resolveOffset(messages[resolved - 1].offset);
           const now = Date.now();
           if (now - lastCommit >= commitIntervalMs) {
@@ -195,8 +224,16 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
         if (emitted === resolved) break; // stopping, and nothing of ours is in flight
         if (stopping && drainDeadline === Infinity) drainDeadline = Date.now() + drainTimeoutMs;
         if (Date.now() >= drainDeadline) return; // in-flight records stay uncommitted
+        if (resumeDetached === undefined && !stopping) {
+          waitingSince ??= Date.now();
+          if (Date.now() - waitingSince >= DETACH_AFTER_MS) {
+            resumeDetached = pause();
+            detach();
+          }
+        }
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, Math.min(1000, drainDeadline - Date.now()));
+          const longest = resumeDetached === undefined ? DETACH_AFTER_MS : 1000;
+          const timer = setTimeout(done, Math.min(longest, drainDeadline - Date.now()));
           function done() {
             clearTimeout(timer);
             wakers.delete(done);
@@ -206,7 +243,9 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
           wake = done;
           wakers.add(done);
         });
-        if (!abandoned && settled === resolved) await heartbeat().catch(() => {});
+        if (!abandoned && settled === resolved && resumeDetached === undefined) {
+          await heartbeat().catch(() => {});
+        }
       }
       if (onLag && resolved > 0) {
         const next = BigInt(messages[resolved - 1].offset) + 1n;
@@ -220,6 +259,22 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
           resume();
         }, Math.max(0, heldUntil - Date.now()));
         resumers.add(timer);
+      } else if (resumeDetached !== undefined) {
+        if (stopping && resolved > 0 && !abandoned) {
+          // kafkajs commits resolved offsets after each batch it runs; this one
+          // ended in the background, so its last offsets are committed here.
+          // The offset equals what was resolved, so kafkajs's own bookkeeping
+          // agrees with it and no later commit can move the group backwards.
+          const next = (BigInt(messages[resolved - 1].offset) + 1n).toString();
+          await consumer.commitOffsets([{
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: next,
+          }])
+            .catch(() => {}); // rebalanced away: the new owner reads these again
+        } else if (canWait()) {
+          resumeDetached();
+        }
       }
     };
     const canWait = () => !abandoned && !stopping;
@@ -243,6 +298,9 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       wakeAll();
       clearResumers();
       try {
+        // Batches that went on in the background settle (within the drain
+        // timeout) and commit before the consumer leaves the group.
+        await Promise.allSettled([...detachedBatches]);
         await consumer.disconnect();
         subscriber.complete();
       } catch (err) {
