@@ -167,10 +167,3 @@ export function parseDuration(text: string): number {
   }
   return Math.round(Number(match[1]) * UNITS[match[2] ?? "ms"]);
 }
-
-/** Formats milliseconds for people: `850ms`, `2.5s`, `3m 5s`. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
-  return `${Math.floor(ms / 60_000)}m ${Math.round((ms % 60_000) / 1000)}s`;
-}

@@ -18,7 +18,7 @@ export async function createTopic(
 
 /** Writes raw records to `topic` and waits for the acknowledgements. */
 export async function writeRecords(
-  brokers: string[],
+  brokers: readonly string[],
   topic: string,
   records: OutboundRecord[],
 ): Promise<void> {

@@ -1,8 +1,8 @@
-// Helpers the retry and DLQ tests share: write orders to chosen partitions,
-// wait for a condition, collect a topic.
+// Helpers the retry and DLQ tests share: orders for chosen partitions, waiting
+// for a condition, collecting a topic. Writing them is `writeRecords`.
 import { createCodec } from "../pipeline/avro/avro_codec.ts";
 import { loadSchema } from "../pipeline/avro/load_schema.ts";
-import { connectProducer, type OutboundRecord } from "../pipeline/kafka/kafka_producer.ts";
+import type { OutboundRecord } from "../pipeline/kafka/kafka_producer.ts";
 import type { KafkaRecord } from "../pipeline/kafka/kafka_record.ts";
 import { readTopic } from "../pipeline/kafka/read_topic.ts";
 import type { Order } from "../pipeline/orders/order.ts";
@@ -18,20 +18,6 @@ export function orderRecord(orderId: string, price: number, partition: number): 
     headers: { "x-correlation-id": text.encode(`corr-${orderId}`) },
     partition,
   };
-}
-
-/** Writes `records` to `topic`, acknowledged. */
-export async function send(
-  brokers: readonly string[],
-  topic: string,
-  records: OutboundRecord[],
-): Promise<void> {
-  const sink = await connectProducer({ brokers });
-  try {
-    await sink.send(topic, records);
-  } finally {
-    await sink.disconnect();
-  }
 }
 
 /** Every record of `topic` now (committed transactions only). */

@@ -8,7 +8,8 @@ import { TransientError } from "../pipeline/errors.ts";
 import { ensureTopics } from "../pipeline/kafka/topics.ts";
 import { replay, type ReplaySummary } from "../pipeline/cli/_dlq_replay.ts";
 import { testBrokers, uniqueTopic } from "./_shared_broker.ts";
-import { headerText, orderRecord, readAll, send, until } from "./_orders.ts";
+import { headerText, orderRecord, readAll, until } from "./_orders.ts";
+import { writeRecords } from "./_kafka_helpers.ts";
 
 async function setUp(label: string) {
   const brokers = await testBrokers();
@@ -48,7 +49,7 @@ async function dlqCli(brokers: string[], args: string[]): Promise<string[]> {
 
 Deno.test("dlq replay sends dead letters back once the fault is gone: processed, averaged, never twice", async () => {
   const { brokers, orders, dlq, group } = await setUp("replay-trip");
-  await send(brokers, orders, [
+  await writeRecords(brokers, orders, [
     orderRecord("OK-1", 10, 0),
     orderRecord("F-1", 100, 1),
     orderRecord("F-2", 200, 2),
@@ -110,7 +111,7 @@ Deno.test("dlq replay sends dead letters back once the fault is gone: processed,
 
     // Fail them again: a letter replayed --max-replays times is parked, not sent.
     faultOn = true;
-    await send(brokers, orders, [orderRecord("OK-2", 20, 0)]);
+    await writeRecords(brokers, orders, [orderRecord("OK-2", 20, 0)]);
     const resend = await runReplay(brokers, dlq, `${dlq}-second`, { maxReplays: 1 });
     assert.equal(resend.sent, 2, "the first two letters, replayed 0 times, go again");
     await until(() => deadCount() === 4, "the replays to fail again");
@@ -128,7 +129,7 @@ Deno.test("dlq replay sends dead letters back once the fault is gone: processed,
 
 Deno.test("dlq inspect and stats agree with what was dead-lettered", async () => {
   const { brokers, orders, dlq, group } = await setUp("inspect-stats");
-  await send(brokers, orders, [
+  await writeRecords(brokers, orders, [
     { value: new Uint8Array([0xff]), partition: 0, headers: { "x-correlation-id": "corr-poison" } },
     orderRecord("NEG", -5, 1),
     orderRecord("SLOW", 5, 2),
@@ -209,7 +210,7 @@ Deno.test("dlq replay killed midway and run again sends every letter exactly onc
       lastFailureTime: Date.now(),
       consumerGroup: "g",
     }));
-  await send(brokers, dlq, letters);
+  await writeRecords(brokers, dlq, letters);
   const args = [
     "run",
     "-A",

@@ -14,7 +14,8 @@ import {
 import { buildRetryRecord } from "../pipeline/retry/build_retry_record.ts";
 import { readRetryContext } from "../pipeline/retry/read_retry_context.ts";
 import { testBrokers, uniqueTopic } from "./_shared_broker.ts";
-import { headerText, orderRecord, readAll, send, until } from "./_orders.ts";
+import { headerText, orderRecord, readAll, until } from "./_orders.ts";
+import { writeRecords } from "./_kafka_helpers.ts";
 
 async function setUp(label: string) {
   const brokers = await testBrokers();
@@ -48,8 +49,8 @@ Deno.test("a transient fault longer than the in-process retries goes through the
     errorClass: "transient",
     errorCode: "DOWNSTREAM_FAILED",
   });
-  await send(brokers, retry, [later]);
-  await send(brokers, orders, [
+  await writeRecords(brokers, retry, [later]);
+  await writeRecords(brokers, orders, [
     orderRecord("SLOW", 10, 0),
     orderRecord("A0", 20, 0),
     orderRecord("B1", 30, 1),
@@ -88,7 +89,7 @@ Deno.test("a transient fault longer than the in-process retries goes through the
 
   await until(() => processed("SLOW") !== undefined, "SLOW to be processed from the retry topic");
   // Meanwhile, with SLOW waiting on the retry topic, new orders keep flowing.
-  await send(brokers, orders, [orderRecord("B1-late", 50, 1)]);
+  await writeRecords(brokers, orders, [orderRecord("B1-late", 50, 1)]);
   await until(() => processed("B1-late") !== undefined, "a later order on partition 1");
   controller.abort();
   await done;
@@ -140,13 +141,13 @@ Deno.test("a transient fault longer than the in-process retries goes through the
 
 Deno.test("a fault that never clears ends in the DLQ after the configured rounds, with every attempt counted", async () => {
   const { brokers, orders, retry, dlq, group } = await setUp("retry-never");
-  await send(brokers, orders, [orderRecord("DOOMED", 10, 1), orderRecord("FINE", 20, 1)]);
+  await writeRecords(brokers, orders, [orderRecord("DOOMED", 10, 1), orderRecord("FINE", 20, 1)]);
   const poison = {
     value: new Uint8Array([0xff, 0xff]),
     partition: 2,
     headers: { "x-correlation-id": "corr-poison" },
   };
-  await send(brokers, orders, [poison]);
+  await writeRecords(brokers, orders, [poison]);
   const outcomes: OutcomeReport[] = [];
   const controller = new AbortController();
   const done = lastValueFrom(

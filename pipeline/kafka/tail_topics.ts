@@ -8,7 +8,9 @@
  */
 import { Observable } from "rxjs";
 import { createKafka } from "./client.ts";
-import { headerBytes, type KafkaRecord } from "./kafka_record.ts";
+import type { KafkaRecord } from "./kafka_record.ts";
+import { retryRetriable } from "./_retriable.ts";
+import { toRecord } from "./_to_record.ts";
 
 /** One topic to watch. */
 export interface TailedTopic {
@@ -66,7 +68,7 @@ export function tailTopics(options: TailTopicsOptions): Observable<KafkaRecord> 
       const seeks: Array<{ topic: string; partition: number; offset: string }> = [];
       try {
         for (const { name, last } of topics) {
-          const offsets = (await retrying(() => admin.fetchTopicOffsets(name))).map((o) => ({
+          const offsets = (await retryRetriable(() => admin.fetchTopicOffsets(name))).map((o) => ({
             partition: o.partition,
             low: BigInt(o.low),
             high: BigInt(o.high),
@@ -89,20 +91,7 @@ export function tailTopics(options: TailTopicsOptions): Observable<KafkaRecord> 
         eachMessage: ({ topic, partition, message }) => {
           const from = start.get(`${topic}:${partition}`) ?? 0n;
           if (closed || BigInt(message.offset) < from) return Promise.resolve();
-          const headers: Record<string, Uint8Array> = {};
-          for (const name in message.headers ?? {}) {
-            const bytes = headerBytes(message.headers?.[name]);
-            if (bytes) headers[name] = bytes;
-          }
-          subscriber.next({
-            topic,
-            partition,
-            offset: message.offset,
-            key: message.key,
-            value: message.value,
-            headers,
-            timestamp: message.timestamp,
-          });
+          subscriber.next(toRecord(topic, partition, message));
           return Promise.resolve();
         },
       });
@@ -120,20 +109,4 @@ export function tailTopics(options: TailTopicsOptions): Observable<KafkaRecord> 
 
 function maxOf(a: bigint, b: bigint): bigint {
   return a > b ? a : b;
-}
-
-/**
- * Runs `call` again while it fails with an error kafkajs marks retriable, as a
- * topic created a moment ago does until its leader is known everywhere.
- */
-async function retrying<T>(call: () => Promise<T>, attempts = 10): Promise<T> {
-  for (let attempt = 1;; attempt++) {
-    try {
-      return await call();
-    } catch (err) {
-      const retriable = (err as { retriable?: boolean }).retriable === true;
-      if (!retriable || attempt >= attempts) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
-    }
-  }
 }
