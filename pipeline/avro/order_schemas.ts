@@ -28,6 +28,8 @@ export interface OrderSchema extends SchemaFingerprint {
   readonly file: string;
   /** The parsed schema. */
   readonly type: avro.Type;
+  /** The file's JSON as written, attributes avsc does not keep (such as `promotedFrom`) included. */
+  readonly json: Record<string, unknown>;
 }
 
 /**
@@ -49,11 +51,16 @@ export interface OrderSchema extends SchemaFingerprint {
  * ```
  */
 export function loadOrderSchemas(dir?: string): readonly OrderSchema[] {
+  const folder = dir === undefined ? SCHEMAS_DIR : new URL(`file://${dir.replace(/\/?$/, "/")}`);
   return ORDER_SCHEMA_FILES.map((file, i) => {
-    const type = loadSchema(dir === undefined ? file : `${dir.replace(/\/$/, "")}/${file}`);
-    return Object.freeze({ version: i + 1, file, type, ...schemaFingerprint(type) });
+    const url = new URL(file, folder);
+    const type = loadSchema(url);
+    const json = JSON.parse(Deno.readTextFileSync(url));
+    return Object.freeze({ version: i + 1, file, type, json, ...schemaFingerprint(type) });
   });
 }
+
+const SCHEMAS_DIR = new URL("../../schemas/", import.meta.url);
 
 /**
  * The schema of `version` among `schemas`.
