@@ -12,16 +12,22 @@ async function check(...args: string[]): Promise<{ code: number; out: string }> 
   return { code, out: new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr) };
 }
 
-/** A copy of schemas/ in a temp dir, with `change` applied to v2's JSON. */
-async function brokenCopy(change: (v2: { fields: Array<Record<string, unknown>> }) => void) {
+/** Checks a copy of schemas/ in a temp dir, with `change` applied to v2's JSON. */
+async function checkBrokenCopy(
+  change: (v2: { fields: Array<Record<string, unknown>> }) => void,
+): Promise<{ code: number; out: string }> {
   const dir = await Deno.makeTempDir({ prefix: "schemas-check-" });
-  for (const file of ["order.avsc", "order.v2.avsc"]) {
-    await Deno.copyFile(new URL(`schemas/${file}`, ROOT), `${dir}/${file}`);
+  try {
+    for (const file of ["order.avsc", "order.v2.avsc"]) {
+      await Deno.copyFile(new URL(`schemas/${file}`, ROOT), `${dir}/${file}`);
+    }
+    const v2 = JSON.parse(await Deno.readTextFile(`${dir}/order.v2.avsc`));
+    change(v2);
+    await Deno.writeTextFile(`${dir}/order.v2.avsc`, JSON.stringify(v2, null, 2));
+    return await check("--dir", dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
-  const v2 = JSON.parse(await Deno.readTextFile(`${dir}/order.v2.avsc`));
-  change(v2);
-  await Deno.writeTextFile(`${dir}/order.v2.avsc`, JSON.stringify(v2, null, 2));
-  return dir;
 }
 
 Deno.test("schemas check passes on the repository's schemas, naming the promoted price", async () => {
@@ -33,50 +39,35 @@ Deno.test("schemas check passes on the repository's schemas, naming the promoted
 });
 
 Deno.test("schemas check fails on a copy whose new field lost its default, naming the field", async () => {
-  const dir = await brokenCopy((v2) => {
+  const { code, out } = await checkBrokenCopy((v2) => {
     delete v2.fields.find((f) => f.name === "quantity")!.default;
   });
-  try {
-    const { code, out } = await check("--dir", dir);
-    assert.equal(code, 1, out);
-    assert.match(out, /v1 ↔ v2: INCOMPATIBLE/);
-    assert.match(
-      out,
-      /FAIL v2 cannot read v1: field 'quantity' is missing from the writer and has no default/,
-    );
-    assert.match(out, /schemas check failed: 1 incompatible field/);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  assert.equal(code, 1, out);
+  assert.match(out, /v1 ↔ v2: INCOMPATIBLE/);
+  assert.match(
+    out,
+    /FAIL v2 cannot read v1: field 'quantity' is missing from the writer and has no default/,
+  );
+  assert.match(out, /schemas check failed: 1 incompatible field/);
 });
 
 Deno.test("schemas check fails on a copy that changes a field's type, naming it both ways", async () => {
-  const dir = await brokenCopy((v2) => {
+  const { code, out } = await checkBrokenCopy((v2) => {
     v2.fields.find((f) => f.name === "product")!.type = "int";
   });
-  try {
-    const { code, out } = await check("--dir", dir);
-    assert.equal(code, 1, out);
-    assert.match(out, /FAIL v2 cannot read v1: field 'product': cannot read "string" as "int"/);
-    assert.match(out, /FAIL v1 cannot read v2: field 'product': cannot read "int" as "string"/);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  assert.equal(code, 1, out);
+  assert.match(out, /FAIL v2 cannot read v1: field 'product': cannot read "string" as "int"/);
+  assert.match(out, /FAIL v1 cannot read v2: field 'product': cannot read "int" as "string"/);
 });
 
 Deno.test("schemas check refuses a promotedFrom that does not match the older type", async () => {
-  const dir = await brokenCopy((v2) => {
+  const { code, out } = await checkBrokenCopy((v2) => {
     v2.fields.find((f) => f.name === "price")!.promotedFrom = "int";
   });
-  try {
-    const { code, out } = await check("--dir", dir);
-    assert.equal(code, 1, out);
-    assert.match(
-      out,
-      /field 'price' of v2 says it is promoted from "int", but v1's price is "float"/,
-    );
-    assert.match(out, /FAIL v1 cannot read v2: field 'price': cannot read "double" as "float"/);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  assert.equal(code, 1, out);
+  assert.match(
+    out,
+    /field 'price' of v2 says it is promoted from "int", but v1's price is "float"/,
+  );
+  assert.match(out, /FAIL v1 cannot read v2: field 'price': cannot read "double" as "float"/);
 });
