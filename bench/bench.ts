@@ -11,10 +11,8 @@ import { parseFlags, UsageError } from "../pipeline/cli/_flags.ts";
 import { runCommand } from "../pipeline/cli/_run.ts";
 import { startEmbeddedBroker } from "../pipeline/broker/embedded_broker.ts";
 import { ensureKafkaJars } from "../pipeline/broker/kafka_jars.ts";
-import { createCodec } from "../pipeline/avro/avro_codec.ts";
-import { loadSchema } from "../pipeline/avro/load_schema.ts";
+import { createOrderEncoder } from "../pipeline/avro/order_encoder.ts";
 import { ensureTopics } from "../pipeline/kafka/topics.ts";
-import type { Order } from "../pipeline/orders/order.ts";
 import { makeOrder } from "../pipeline/orders/order_generator.ts";
 import { createRandom } from "../pipeline/orders/random.ts";
 import { CORRELATION_HEADER, produceOrders } from "../pipeline/producer/order_producer.ts";
@@ -336,9 +334,10 @@ async function preload(
   );
 }
 
-/** Bytes of one of our order records: key, Avro value and correlation header, as sent. */
+/** Bytes of one of our order records: key, Avro value, encoding and correlation headers, as sent. */
 function recordSize(messages: number): number {
-  const codec = createCodec<Order>(loadSchema("order"));
+  const codec = createOrderEncoder();
+  const headers = Object.entries(codec.headers).reduce((n, [k, v]) => n + k.length + v.length, 0);
   const random = createRandom(1);
   const sample = 1000;
   let bytes = 0;
@@ -346,7 +345,7 @@ function recordSize(messages: number): number {
     const order = makeOrder(Math.max(1, messages - i), random);
     bytes += order.orderId.length + codec.encode(order).byteLength;
   }
-  return Math.round(bytes / sample) + CORRELATION_HEADER.length + 36;
+  return Math.round(bytes / sample) + headers + CORRELATION_HEADER.length + 36;
 }
 
 function rotate<T>(list: readonly T[], by: number): T[] {

@@ -13,6 +13,7 @@ export type ErrorClass = "poison" | "permanent" | "transient" | "fatal";
 export const ERROR_CODES = [
   "EMPTY_VALUE",
   "DECODE_FAILED",
+  "UNKNOWN_SCHEMA",
   "ENCODE_FAILED",
   "INVALID_ORDER",
   "PROCESSING_TIMEOUT",
@@ -72,11 +73,23 @@ export class PipelineError extends Error {
 export class DecodeError extends PipelineError {
   constructor(
     message: string,
-    code: "EMPTY_VALUE" | "DECODE_FAILED" = "DECODE_FAILED",
+    code: "EMPTY_VALUE" | "DECODE_FAILED" | "UNKNOWN_SCHEMA" = "DECODE_FAILED",
     options?: PipelineErrorOptions,
   ) {
     super(code, "poison", message, options);
     this.name = "DecodeError";
+  }
+}
+
+/** A self-describing message whose writer schema is not one we know: poison. */
+export class UnknownSchemaError extends DecodeError {
+  /** The writer schema's CRC-64-AVRO fingerprint, 16 hex digits. */
+  readonly fingerprint: string;
+
+  constructor(message: string, fingerprint: string) {
+    super(message, "UNKNOWN_SCHEMA");
+    this.name = "UnknownSchemaError";
+    this.fingerprint = fingerprint;
   }
 }
 

@@ -120,7 +120,7 @@ Deno.test("a transient fault longer than the in-process retries goes through the
     const snapshot = parseStatsSnapshot(r.value);
     latest.set(`${snapshot.topic}:${snapshot.partition}`, snapshot);
   }
-  assert.equal(latest.get(`${retry}:0`)?.sum, 10, "SLOW is in the retry topic's snapshot");
+  assert.equal(latest.get(`${retry}:0`)?.sumCents, 1000, "SLOW is in the retry topic's snapshot");
   const merged = mergeAggregates(...[...latest.values()].map(snapshotAggregate));
   assert.deepEqual([merged.count, merged.sum], [5, 150]);
 

@@ -3,11 +3,9 @@
 // the aggregate (its `onOutcome` hook). Both ends run in this one process, so
 // one clock times them.
 import { lastValueFrom } from "rxjs";
-import { createCodec } from "../../pipeline/avro/avro_codec.ts";
-import { loadSchema } from "../../pipeline/avro/load_schema.ts";
+import { createOrderEncoder } from "../../pipeline/avro/order_encoder.ts";
 import { consumeOrders } from "../../pipeline/consumer/order_consumer.ts";
 import { connectProducer } from "../../pipeline/kafka/kafka_producer.ts";
-import type { Order } from "../../pipeline/orders/order.ts";
 import { makeOrder } from "../../pipeline/orders/order_generator.ts";
 import { createRandom } from "../../pipeline/orders/random.ts";
 import { arg, printResult } from "./_result.ts";
@@ -43,7 +41,7 @@ const consumed = lastValueFrom(
   { defaultValue: undefined },
 );
 
-const codec = createCodec<Order>(loadSchema("order"));
+const codec = createOrderEncoder();
 const random = createRandom(1);
 const producer = await connectProducer({ brokers, clientId: "bench-latency" });
 let made = 0;
@@ -52,7 +50,8 @@ const send = async (count: number) => {
     const order = makeOrder(++made, random);
     const id = crypto.randomUUID();
     sentAt.set(id, performance.now());
-    return { key: order.orderId, value: codec.encode(order), headers: { "x-correlation-id": id } };
+    const headers = { ...codec.headers, "x-correlation-id": id };
+    return { key: order.orderId, value: codec.encode(order), headers };
   });
   await producer.send(topic, records);
 };

@@ -1,7 +1,8 @@
 // Contender (c): the consumer most kafkajs tutorials show: `eachMessage`,
-// decode with avsc, keep a running average, let kafkajs auto-commit.
-import avro from "avsc";
+// decode with avsc (through our one order decoder, which reads v1 and v2),
+// keep a running average, let kafkajs auto-commit.
 import { Kafka, logLevel } from "kafkajs";
+import { createOrderDecoder } from "../../pipeline/avro/order_decoder.ts";
 import { arg, printResult } from "./_result.ts";
 
 const args = Deno.args;
@@ -9,10 +10,7 @@ const brokers = arg(args, "brokers").split(",");
 const topic = arg(args, "topic");
 const messages = Number(arg(args, "messages"));
 
-const schema = JSON.parse(
-  await Deno.readTextFile(new URL("../../schemas/order.avsc", import.meta.url)),
-);
-const orderType = avro.Type.forSchema(schema);
+const orderType = createOrderDecoder();
 const kafka = new Kafka({ clientId: "bench-tutorial", brokers, logLevel: logLevel.ERROR });
 const consumer = kafka.consumer({ groupId: arg(args, "group") });
 let count = 0;
@@ -29,7 +27,7 @@ await consumer.subscribe({ topic, fromBeginning: true });
 await consumer.run({
   // deno-lint-ignore require-await -- written as the tutorials write it
   eachMessage: async ({ message }) => {
-    const order = orderType.fromBuffer(message.value!);
+    const order = orderType.decode(message.value);
     count += 1;
     sum += order.price;
     average = sum / count;

@@ -41,6 +41,17 @@ export interface AvroCodec<T> {
   decode(bytes: Uint8Array | null | undefined): T;
 }
 
+/** Options for {@link createCodec}. */
+export interface CodecOptions {
+  /**
+   * The schema the bytes were written with, when it is not `type`: decoding
+   * then resolves it to `type` by Avro's rules (avsc `createResolver`).
+   * Encoding always writes `type`.
+   * @default type
+   */
+  writer?: avro.Type;
+}
+
 /**
  * Creates a codec for an avsc type.
  *
@@ -53,7 +64,9 @@ export interface AvroCodec<T> {
  * share memory with other decoded values, so copy it before changing it.
  *
  * @param type The parsed schema, such as `loadSchema("order")`.
+ * @param options `writer`: decode bytes of another, compatible schema.
  * @returns A codec whose errors name the schema (`order`, `dead letter`).
+ * @throws {Error} When `writer` cannot be resolved to `type` (avsc's message).
  *
  * @example
  * ```ts
@@ -68,7 +81,9 @@ export interface AvroCodec<T> {
  * assert.equal(codec.decode(bytes).price, 12.5);
  * ```
  */
-export function createCodec<T>(type: avro.Type): AvroCodec<T> {
+export function createCodec<T>(type: avro.Type, options: CodecOptions = {}): AvroCodec<T> {
+  const { writer = type } = options;
+  const resolver = writer === type ? undefined : type.createResolver(writer);
   const label = labelOf(type);
   return {
     encode(value: T): Uint8Array {
@@ -88,7 +103,7 @@ export function createCodec<T>(type: avro.Type): AvroCodec<T> {
         : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       let result: { value: T; offset: number };
       try {
-        result = type.decode(buf, 0);
+        result = type.decode(buf, 0, resolver);
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
         throw new DecodeError(

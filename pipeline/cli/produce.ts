@@ -17,6 +17,7 @@ import {
   topicSpecs,
 } from "../config.ts";
 import { ensureTopics } from "../kafka/topics.ts";
+import { LATEST_ORDER_VERSION } from "../avro/order_schemas.ts";
 import { produceOrders, type ProducerProgress } from "../producer/order_producer.ts";
 import { parseFlags } from "./_flags.ts";
 import { runCommand } from "./_run.ts";
@@ -35,6 +36,7 @@ Flags (environment variable in brackets):
   --bad-rate R          share of poison bytes and invalid orders, 0 to 1 [BAD_RATE] (0)
   --seed N              seed orders and bad messages [SEED]
   --batch-size N        records per request at --interval 0 (1000)
+  --schema-version V    order schema to write as Avro single-object messages: 1 or 2 (2)
   --json                one JSON line per update even on a terminal
   -h, --help            show this help`;
 
@@ -48,6 +50,7 @@ export async function main(args: string[]): Promise<number> {
     "bad-rate": { type: "string" },
     seed: { type: "string" },
     "batch-size": { type: "string" },
+    "schema-version": { type: "string" },
     json: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
@@ -63,6 +66,7 @@ export async function main(args: string[]): Promise<number> {
     badRate: { env: "BAD_RATE", default: 0, parse: decimal(0, 1) },
     seed: { env: "SEED", default: undefined as number | undefined, parse: integer(0) },
     batchSize: { default: 1000, parse: integer(1, 100_000) },
+    schemaVersion: { default: LATEST_ORDER_VERSION, parse: integer(1, LATEST_ORDER_VERSION) },
     json: { default: false, parse: boolean },
   });
   await ensureTopics(config.brokers, topicSpecs({ orders: config.topic }));
@@ -95,6 +99,7 @@ export async function main(args: string[]): Promise<number> {
         badRate: config.badRate,
         seed: config.seed,
         batchSize: config.batchSize,
+        schemaVersion: config.schemaVersion,
         signal: stop.signal,
       }).pipe(
         tap((p) => last = p),

@@ -20,8 +20,7 @@ import {
   type SchedulerLike,
   tap,
 } from "rxjs";
-import { createCodec } from "../avro/avro_codec.ts";
-import { loadSchema } from "../avro/load_schema.ts";
+import { createOrderDecoder } from "../avro/order_decoder.ts";
 import { buildDeadLetter } from "../dead_letter/dead_letter.ts";
 import { classify, DecodeError, errorCode } from "../errors.ts";
 import { fromKafka } from "../kafka/from_kafka.ts";
@@ -195,7 +194,7 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
   const retryTier = retryTopic !== undefined && maxRetryRounds > 0;
 
   return defer(() => {
-    const codec = createCodec<Order>(loadSchema("order"));
+    const codec = createOrderDecoder();
     const decoder = { decode: (bytes: Uint8Array | null) => validateOrder(codec.decode(bytes)) };
     const processOrder = createSimulatedProcessor({ failRate, seed, isFaulty });
 

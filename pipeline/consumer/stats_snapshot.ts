@@ -5,7 +5,7 @@
  * @module
  */
 import { DecodeError } from "../errors.ts";
-import type { Aggregate } from "../operators/aggregate.ts";
+import { type Aggregate, aggregateOfCents, toCents } from "../operators/aggregate.ts";
 
 /**
  * One input partition's aggregate, as of `nextOffset`.
@@ -15,7 +15,7 @@ import type { Aggregate } from "../operators/aggregate.ts";
  * import assert from "node:assert/strict";
  * import { parseStatsSnapshot, snapshotRecord, type StatsSnapshot } from "./stats_snapshot.ts";
  * const snapshot: StatsSnapshot = {
- *   topic: "orders", partition: 1, count: 2, sum: 30, min: 10, max: 20,
+ *   topic: "orders", partition: 1, count: 2, sumCents: 3000, min: 10, max: 20,
  *   nextOffset: "7", groupId: "order-pipeline", updatedAt: 1700000000000,
  * };
  * const record = snapshotRecord(snapshot);
@@ -30,8 +30,12 @@ export interface StatsSnapshot {
   partition: number;
   /** Orders folded in. */
   count: number;
-  /** Sum of their prices (float32 values). */
-  sum: number;
+  /**
+   * Sum of their prices in whole cents, exact. On the wire the JSON also
+   * carries `sum` (`sumCents / 100`) for readers older than `sumCents`; a
+   * snapshot written before it has only `sum`, read as cents rounded.
+   */
+  sumCents: number;
   /** Lowest price, null while `count` is 0. */
   min: number | null;
   /** Highest price, null while `count` is 0. */
@@ -51,7 +55,7 @@ const decoder = new TextDecoder();
 export function snapshotRecord(snapshot: StatsSnapshot): { key: string; value: Uint8Array } {
   return {
     key: `${snapshot.topic}:${snapshot.partition}`,
-    value: encoder.encode(JSON.stringify(snapshot)),
+    value: encoder.encode(JSON.stringify({ ...snapshot, sum: snapshot.sumCents / 100 })),
   };
 }
 
@@ -82,7 +86,9 @@ export function parseStatsSnapshot(bytes: Uint8Array | null): StatsSnapshot {
   if (typeof value.topic !== "string") fail("topic", "a string");
   if (!Number.isInteger(value.partition)) fail("partition", "a whole number");
   if (!Number.isInteger(value.count) || (value.count as number) < 0) fail("count", "a count");
-  if (!isNumber(value.sum)) fail("sum", "a number");
+  if (value.sumCents === undefined) {
+    if (!isNumber(value.sum)) fail("sum", "a number");
+  } else if (!Number.isSafeInteger(value.sumCents)) fail("sumCents", "a whole number of cents");
   if (value.min !== null && !isNumber(value.min)) fail("min", "a number or null");
   if (value.max !== null && !isNumber(value.max)) fail("max", "a number or null");
   if (typeof value.nextOffset !== "string" || !/^\d+$/.test(value.nextOffset)) {
@@ -90,12 +96,12 @@ export function parseStatsSnapshot(bytes: Uint8Array | null): StatsSnapshot {
   }
   if (typeof value.groupId !== "string") fail("groupId", "a string");
   if (!isNumber(value.updatedAt)) fail("updatedAt", "a number");
-  const { topic, partition, count, sum, min, max, nextOffset, groupId, updatedAt } = value;
+  const { topic, partition, count, min, max, nextOffset, groupId, updatedAt } = value;
   return {
     topic,
     partition,
     count,
-    sum,
+    sumCents: value.sumCents ?? toCents(value.sum as number),
     min,
     max,
     nextOffset,
@@ -106,6 +112,11 @@ export function parseStatsSnapshot(bytes: Uint8Array | null): StatsSnapshot {
 
 /** The snapshot's aggregate. */
 export function snapshotAggregate(snapshot: StatsSnapshot): Aggregate {
-  const { count, sum, min, max } = snapshot;
-  return { count, sum, average: count === 0 ? null : sum / count, min, max };
+  const { count, sumCents, min, max } = snapshot;
+  return aggregateOfCents(
+    count,
+    sumCents,
+    min === null ? null : toCents(min),
+    max === null ? null : toCents(max),
+  );
 }

@@ -9,7 +9,7 @@ import { type MonoTypeOperatorFunction, Observable } from "rxjs";
 import { emptyAggregate } from "../operators/aggregate.ts";
 import type { Aggregate } from "../operators/aggregate.ts";
 import type { ConsumerStats } from "./consumer_stats.ts";
-import { snapshotRecord, type StatsSnapshot } from "./stats_snapshot.ts";
+import { snapshotAggregate, snapshotRecord, type StatsSnapshot } from "./stats_snapshot.ts";
 
 /** Options for {@link createSnapshotPublisher}. */
 export interface SnapshotPublisherOptions {
@@ -78,7 +78,7 @@ interface Base {
  *   processed: 1, retried: 0, deadLettered: 0, sentToRetry: 0,
  *   deadLetteredByClass: { poison: 0, permanent: 0, transient: 0 },
  *   aggregate: emptyAggregate(),
- *   partitions: { 0: { aggregate: { count: 1, sum: 5, average: 5, min: 5, max: 5 }, nextOffset: "1" } },
+ *   partitions: { 0: { aggregate: { count: 1, sumCents: 500, sum: 5, average: 5, min: 5, max: 5 }, nextOffset: "1" } },
  *   retryPartitions: {},
  * };
  * await new Promise((resolve) => setTimeout(resolve, 10)); // the assignment's load
@@ -122,9 +122,7 @@ export function createSnapshotPublisher(options: SnapshotPublisherOptions): Snap
           const found = snapshots.find((s) =>
             s.topic === topic && s.partition === partition && s.groupId === groupId
           );
-          const from = found
-            ? { count: found.count, sum: found.sum, average: null, min: found.min, max: found.max }
-            : emptyAggregate();
+          const from = found ? snapshotAggregate(found) : emptyAggregate();
           bases.set(partition, { from, at: atAssignment.get(partition) ?? emptyAggregate() });
         }
       } catch (err) {
@@ -147,7 +145,7 @@ export function createSnapshotPublisher(options: SnapshotPublisherOptions): Snap
       topic,
       partition,
       count: base.from.count + mine.count - base.at.count,
-      sum: base.from.sum + mine.sum - base.at.sum,
+      sumCents: base.from.sumCents + mine.sumCents - base.at.sumCents,
       min: min.length ? Math.min(...min) : null,
       max: max.length ? Math.max(...max) : null,
       nextOffset: state.nextOffset,
@@ -163,7 +161,7 @@ export function createSnapshotPublisher(options: SnapshotPublisherOptions): Snap
     for (const partition of owned) {
       const snapshot = snapshotOf(partition);
       if (!snapshot) continue;
-      const mark = `${snapshot.count}/${snapshot.sum}/${snapshot.nextOffset}`;
+      const mark = `${snapshot.count}/${snapshot.sumCents}/${snapshot.nextOffset}`;
       if (written.get(partition) === mark) continue;
       marks.set(partition, mark);
       records.push(snapshotRecord(snapshot));

@@ -54,8 +54,8 @@ Deno.test("snapshots cover only the owned partitions, and a last one is written 
   await done;
   assert.equal(writes.length, 1);
   assert.deepEqual(
-    writes[0].map((s) => [s.partition, s.count, s.sum, s.min, s.max, s.nextOffset, s.groupId]),
-    [[0, 2, 30, 10, 20, "2", "g"], [2, 1, 30, 30, 30, "1", "g"]],
+    writes[0].map((s) => [s.partition, s.count, s.sumCents, s.min, s.max, s.nextOffset, s.groupId]),
+    [[0, 2, 3000, 10, 20, "2", "g"], [2, 1, 3000, 30, 30, "1", "g"]],
   );
 });
 
@@ -65,7 +65,7 @@ Deno.test("a partition taken over goes on from its last snapshot of the group", 
       topic: "orders",
       partition: 1,
       count: 10,
-      sum: 100,
+      sumCents: 10_000,
       min: 1,
       max: 50,
       nextOffset: "10",
@@ -76,7 +76,7 @@ Deno.test("a partition taken over goes on from its last snapshot of the group", 
       topic: "orders",
       partition: 0,
       count: 99,
-      sum: 99,
+      sumCents: 9_900,
       min: 1,
       max: 1,
       nextOffset: "99",
@@ -93,9 +93,9 @@ Deno.test("a partition taken over goes on from its last snapshot of the group", 
   stats$.complete();
   await done;
   const [written] = writes;
-  assert.deepEqual(written.map((s) => [s.partition, s.count, s.sum, s.min, s.max]), [
-    [0, 1, 6, 4, 6],
-    [1, 11, 170, 1, 70],
+  assert.deepEqual(written.map((s) => [s.partition, s.count, s.sumCents, s.min, s.max]), [
+    [0, 1, 600, 4, 6],
+    [1, 11, 17_000, 1, 70],
   ]);
 });
 

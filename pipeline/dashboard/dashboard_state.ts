@@ -6,8 +6,7 @@
  *
  * @module
  */
-import { createCodec } from "../avro/avro_codec.ts";
-import { loadSchema } from "../avro/load_schema.ts";
+import { createOrderDecoder } from "../avro/order_decoder.ts";
 import {
   parseStatsSnapshot,
   snapshotAggregate,
@@ -18,7 +17,6 @@ import { replayCount } from "../dead_letter/build_replay_record.ts";
 import { errorMessage } from "../errors.ts";
 import type { KafkaRecord } from "../kafka/kafka_record.ts";
 import { mergeAggregates } from "../operators/aggregate.ts";
-import type { Order } from "../orders/order.ts";
 
 /** The topics and group the dashboard shows. */
 export interface DashboardTopics {
@@ -136,7 +134,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  */
 export function createDashboardState(options: DashboardStateOptions): DashboardState {
   const { topics, tableSize = 20, historySize = 300, now = Date.now } = options;
-  const codec = createCodec<Order>(loadSchema("order"));
+  const codec = createOrderDecoder();
   const snapshots = new Map<number, StatsSnapshot>();
   // Orders that succeeded in a retry round, per retry-topic partition.
   const retrySnapshots = new Map<number, StatsSnapshot>();
@@ -286,7 +284,7 @@ export function createDashboardState(options: DashboardStateOptions): DashboardS
         partitions.push({
           partition,
           count: snapshot?.count ?? 0,
-          average: snapshot && snapshot.count > 0 ? snapshot.sum / snapshot.count : null,
+          average: snapshot ? snapshotAggregate(snapshot).average : null,
           nextOffset: snapshot?.nextOffset ?? null,
           endOffset: h.toString(),
           lag: Number(h > start ? h - start : 0n),

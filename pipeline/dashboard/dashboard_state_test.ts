@@ -48,7 +48,7 @@ function snapshot(
     topic,
     partition,
     count,
-    sum,
+    sumCents: sum * 100,
     min: 1,
     max: 9,
     nextOffset,

@@ -17,3 +17,4 @@ export const STAGE = "x-stage";
 export const ATTEMPTS = "x-attempts";
 export const CORRELATION_ID = "x-correlation-id";
 export const REPLAY_COUNT = "x-replay-count";
+export const SCHEMA_FINGERPRINT = "x-schema-fingerprint";

@@ -6,7 +6,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { classify, errorCode, errorMessage } from "../errors.ts";
+import { classify, errorCode, errorMessage, UnknownSchemaError } from "../errors.ts";
 import { deadLetterCodec } from "./_codec.ts";
 import * as header from "./_headers.ts";
 
@@ -250,6 +250,9 @@ export function buildDeadLetter(input: DeadLetterInput): {
     [header.ATTEMPTS]: Buffer.from(String(letter.attempts)),
   };
   // A stack trace left from an earlier dead-lettering must not pose as this error's.
+  if (error instanceof UnknownSchemaError) {
+    headers[header.SCHEMA_FINGERPRINT] = Buffer.from(error.fingerprint);
+  }
   if (letter.stackTrace === null) delete headers[header.EXCEPTION_STACKTRACE];
   else headers[header.EXCEPTION_STACKTRACE] = Buffer.from(letter.stackTrace);
   return { key: letter.originalKey, value, headers };

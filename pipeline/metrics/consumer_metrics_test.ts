@@ -14,6 +14,7 @@ function stats(processed: number, permanent: number, retried: number): ConsumerS
     sentToRetry: 0,
     aggregate: {
       count: processed,
+      sumCents: processed * 1000,
       sum: processed * 10,
       average: processed ? 10 : null,
       min: 10,

@@ -27,9 +27,9 @@ export function runningAverage(seed: Aggregate = emptyAggregate()): OperatorFunc
   number,
   Aggregate
 > {
-  if (!Number.isInteger(seed?.count) || seed.count < 0 || !Number.isFinite(seed.sum)) {
+  if (!Number.isInteger(seed?.count) || seed.count < 0 || !Number.isSafeInteger(seed.sumCents)) {
     throw new RangeError(
-      "Cannot average: 'seed' must be an Aggregate with a whole 'count' >= 0 and a finite 'sum'",
+      "Cannot average: 'seed' must be an Aggregate with a whole 'count' >= 0 and a whole 'sumCents'",
     );
   }
   return scan((agg: Aggregate, price: number) => addToAggregate(agg, price), seed);

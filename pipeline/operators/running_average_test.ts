@@ -10,9 +10,9 @@ Deno.test("runningAverage() emits the aggregate after each order", () => {
   testScheduler().run(({ cold, expectObservable }) => {
     const prices = cold("-a-b-c|", { a: 10, b: 20, c: 60 });
     expectObservable(prices.pipe(runningAverage())).toBe("-x-y-z|", {
-      x: { count: 1, sum: 10, average: 10, min: 10, max: 10 },
-      y: { count: 2, sum: 30, average: 15, min: 10, max: 20 },
-      z: { count: 3, sum: 90, average: 30, min: 10, max: 60 },
+      x: { count: 1, sumCents: 1000, sum: 10, average: 10, min: 10, max: 10 },
+      y: { count: 2, sumCents: 3000, sum: 30, average: 15, min: 10, max: 20 },
+      z: { count: 3, sumCents: 9000, sum: 90, average: 30, min: 10, max: 60 },
     });
   });
 });
@@ -27,7 +27,7 @@ Deno.test("runningAverage() continues from a seed, such as a committed snapshot"
   const seed = addToAggregate(addToAggregate(emptyAggregate(), 10), 20);
   testScheduler().run(({ cold, expectObservable }) => {
     expectObservable(cold("-a|", { a: 60 }).pipe(runningAverage(seed))).toBe("-x|", {
-      x: { count: 3, sum: 90, average: 30, min: 10, max: 60 },
+      x: { count: 3, sumCents: 9000, sum: 90, average: 30, min: 10, max: 60 },
     });
   });
 });
@@ -51,7 +51,7 @@ Deno.test("runningAverage() errors on a price that is not a number, keeping the 
     const prices = cold("ab|", { a: 1, b: NaN });
     expectObservable(prices.pipe(runningAverage())).toBe(
       "x#",
-      { x: { count: 1, sum: 1, average: 1, min: 1, max: 1 } },
+      { x: { count: 1, sumCents: 100, sum: 1, average: 1, min: 1, max: 1 } },
       new RangeError(
         "Cannot add to aggregate: 'price' must be a finite number (validate orders first), got NaN",
       ),

@@ -1,5 +1,6 @@
 /**
- * The order, the pipeline's one domain record (`schemas/order.avsc`).
+ * The order, the pipeline's one domain record (`schemas/order.avsc` is v1,
+ * `schemas/order.v2.avsc` v2).
  *
  * @module
  */
@@ -7,8 +8,11 @@
 /**
  * One customer order, as encoded on the `orders` topic.
  *
- * `price` travels as an Avro 32-bit float, so a decoded price is the float32
- * value nearest to what was produced (19.99 reads back as 19.989999771118164).
+ * In v2 `price` travels as a double and reads back as produced; in v1 it is a
+ * 32-bit float, so a v1 price is the float32 value nearest to what was
+ * produced (19.99 reads back as 19.989999771118164). The fields after `price`
+ * are v2's: a v1 writer leaves them out, and a v2 reader gives them their
+ * defaults.
  *
  * @example
  * ```ts
@@ -26,6 +30,12 @@ export interface Order {
   product: string;
   /** The price, from 0 to `MAX_PRICE` (validate_order.ts). */
   price: number;
+  /** The customer, such as `CUST-0042`; null or absent when unknown. @default null */
+  customerId?: string | null;
+  /** How many of the product; the price is per order. @default 1 */
+  quantity?: number;
+  /** When the order was placed, in ms since the epoch; null or absent when unknown. @default null */
+  createdAt?: number | null;
 }
 
 /**

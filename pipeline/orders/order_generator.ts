@@ -7,15 +7,19 @@ import { type Order, PRODUCTS } from "./order.ts";
 
 /**
  * Makes the `n`th order: id `ORD-0001` for `n = 1` (zero-padded to 4 digits,
- * wider past 9999), a product from {@link PRODUCTS}, and a price from 10.00 to
- * 1010.00 in whole cents.
+ * wider past 9999), a product from {@link PRODUCTS}, a price from 10.00 to
+ * 1010.00 in whole cents, and v2's fields: a customer `CUST-0001` to
+ * `CUST-0500`, a quantity from 1 to 3 and `createdAt`.
  *
- * The price is a 2-decimal number, but it travels as an Avro float: the
- * consumer sees the float32 value (19.99 becomes 19.989999771118164), and its
- * running mean is computed on those decoded values.
+ * The price is a 2-decimal number: v2 carries it exactly, v1 as the float32
+ * nearest to it (19.99 becomes 19.989999771118164), which the aggregate rounds
+ * back to whole cents. Customer and quantity are derived from `n`, not drawn
+ * from `random`, so a seed gives the same prices and bad messages as before
+ * v2 existed.
  *
  * @param n The order's sequence number, from 1.
  * @param random A source of numbers in [0, 1), such as `createRandom(seed)`.
+ * @param createdAt When the order was placed, in ms since the epoch. @default Date.now()
  * @throws {RangeError} When `n` is not a whole number >= 1.
  *
  * @example
@@ -31,13 +35,22 @@ import { type Order, PRODUCTS } from "./order.ts";
  * assert.ok(["poison", "invalid"].includes(makeBadMessage(8, random).kind));
  * ```
  */
-export function makeOrder(n: number, random: () => number): Order {
+export function makeOrder(n: number, random: () => number, createdAt = Date.now()): Order {
   if (!Number.isSafeInteger(n) || n < 1) {
     throw new RangeError(`Cannot make order: 'n' must be a whole number >= 1, got ${n}`);
   }
   const product = PRODUCTS[Math.floor(random() * PRODUCTS.length)];
   const cents = 1_000 + Math.floor(random() * 100_001);
-  return { orderId: `ORD-${String(n).padStart(4, "0")}`, product, price: cents / 100 };
+  // Knuth's multiplicative hash spreads consecutive n over customers and quantities.
+  const mixed = Math.imul(n, 0x9e3779b1) >>> 0;
+  return {
+    orderId: `ORD-${String(n).padStart(4, "0")}`,
+    product,
+    price: cents / 100,
+    customerId: `CUST-${String(1 + mixed % 500).padStart(4, "0")}`,
+    quantity: 1 + (mixed >>> 16) % 3,
+    createdAt,
+  };
 }
 
 /**

@@ -30,7 +30,32 @@ Deno.test("makeOrder() makes valid orders priced 10.00 to 1010.00 in whole cents
 Deno.test("makeOrder() repeats its orders for the same seed", () => {
   const a = createRandom(9);
   const b = createRandom(9);
-  for (let n = 1; n <= 50; n++) assert.deepEqual(makeOrder(n, a), makeOrder(n, b));
+  for (let n = 1; n <= 50; n++) assert.deepEqual(makeOrder(n, a, 0), makeOrder(n, b, 0));
+});
+
+Deno.test("makeOrder() fills v2's fields without changing what a seed draws", () => {
+  const random = createRandom(4);
+  const customers = new Set<string>();
+  for (let n = 1; n <= 1_000; n++) {
+    const order = makeOrder(n, random, 1_700_000_000_000);
+    assert.match(order.customerId ?? "", /^CUST-0\d{3}$/);
+    customers.add(order.customerId as string);
+    assert.ok([1, 2, 3].includes(order.quantity as number), `quantity ${order.quantity}`);
+    assert.equal(order.createdAt, 1_700_000_000_000);
+  }
+  assert.ok(customers.size > 300, `only ${customers.size} customers`);
+  // Two draws per order, as before v2: the 3rd order is made of the 5th and 6th draws.
+  const orders = createRandom(4);
+  makeOrder(1, orders);
+  makeOrder(2, orders);
+  const third = makeOrder(3, orders);
+  const draws = createRandom(4);
+  for (let i = 0; i < 4; i++) draws();
+  const product = PRODUCTS[Math.floor(draws() * PRODUCTS.length)];
+  assert.deepEqual([third.product, third.price], [
+    product,
+    (1_000 + Math.floor(draws() * 100_001)) / 100,
+  ]);
 });
 
 Deno.test("makeOrder() gives the price decoded as float32 after a round trip", () => {

@@ -21,8 +21,9 @@ import {
   take,
   takeUntil,
 } from "rxjs";
-import { createCodec } from "../avro/avro_codec.ts";
-import { loadSchema } from "../avro/load_schema.ts";
+import { LATEST_ORDER_VERSION } from "../avro/order_schemas.ts";
+import { createOrderEncoder } from "../avro/order_encoder.ts";
+import { toCents } from "../operators/aggregate.ts";
 import { connectProducer, type OutboundRecord } from "../kafka/kafka_producer.ts";
 import type { Order } from "../orders/order.ts";
 import { makeBadMessage, makeOrder } from "../orders/order_generator.ts";
@@ -50,6 +51,8 @@ export interface ProduceOrdersOptions {
   firstOrder?: number;
   /** Stop after the message in flight. */
   signal?: AbortSignal;
+  /** The order schema version to write, as a single-object message. @default LATEST_ORDER_VERSION */
+  schemaVersion?: number;
 }
 
 /** Running totals, emitted after every acknowledged send. */
@@ -60,7 +63,9 @@ export interface ProducerProgress {
   readonly valid: number;
   /** Of those, poison bytes or invalid orders. */
   readonly bad: number;
-  /** Sum of the valid orders' prices as the consumer will decode them (float32). */
+  /** Sum of the valid orders' prices in whole cents, as the consumer's aggregate counts them. */
+  readonly validSumCents: number;
+  /** `validSumCents / 100`. */
   readonly validSum: number;
   /** The last valid order sent. */
   readonly lastOrder: Order | null;
@@ -87,6 +92,7 @@ export function produceOrders(options: ProduceOrdersOptions): Observable<Produce
     batchSize = 1000,
     firstOrder = 1,
     signal,
+    schemaVersion = LATEST_ORDER_VERSION,
   } = options;
   if (count !== Infinity && (!Number.isInteger(count) || count < 0)) {
     throw new RangeError(`Cannot produce: 'count' must be a whole number >= 0, got ${count}`);
@@ -105,7 +111,7 @@ export function produceOrders(options: ProduceOrdersOptions): Observable<Produce
   if (count === 0) return EMPTY;
 
   return defer(() => {
-    const codec = createCodec<Order>(loadSchema("order"));
+    const codec = createOrderEncoder({ version: schemaVersion });
     const random = createRandom(seed);
     const connecting = connectProducer({ brokers, clientId: "order-pipeline-producer" });
     let next = firstOrder;
@@ -116,10 +122,13 @@ export function produceOrders(options: ProduceOrdersOptions): Observable<Produce
         const bad = makeBadMessage(n, random);
         const value = bad.kind === "poison" ? bad.value : codec.encode(bad.value);
         const key = bad.kind === "invalid" ? bad.value.orderId : null;
-        return { record: record(key, value), order: null };
+        return {
+          record: record(key, value, bad.kind === "invalid" ? codec.headers : {}),
+          order: null,
+        };
       }
       const order = makeOrder(n, random);
-      return { record: record(order.orderId, codec.encode(order)), order };
+      return { record: record(order.orderId, codec.encode(order), codec.headers), order };
     };
     const send = (made: Made[]) =>
       from(connecting.then((p) => p.send(topic, made.map((m) => m.record)))).pipe(
@@ -140,6 +149,7 @@ export function produceOrders(options: ProduceOrdersOptions): Observable<Produce
         sent: 0,
         valid: 0,
         bad: 0,
+        validSumCents: 0,
         validSum: 0,
         lastOrder: null,
       } as ProducerProgress),
@@ -153,21 +163,25 @@ interface Made {
   order: Order | null;
 }
 
-function record(key: string | null, value: Uint8Array): OutboundRecord {
-  return { key, value, headers: { [CORRELATION_HEADER]: crypto.randomUUID() } };
+function record(
+  key: string | null,
+  value: Uint8Array,
+  encoding: Readonly<Record<string, string>>,
+): OutboundRecord {
+  return { key, value, headers: { ...encoding, [CORRELATION_HEADER]: crypto.randomUUID() } };
 }
 
 function addProgress(progress: ProducerProgress, made: Made[]): ProducerProgress {
-  let { sent, valid, bad, validSum, lastOrder } = progress;
+  let { sent, valid, bad, validSumCents, lastOrder } = progress;
   for (const m of made) {
     sent += 1;
     if (m.order) {
       valid += 1;
-      validSum += Math.fround(m.order.price);
+      validSumCents += toCents(m.order.price);
       lastOrder = m.order;
     } else {
       bad += 1;
     }
   }
-  return { sent, valid, bad, validSum, lastOrder };
+  return { sent, valid, bad, validSumCents, validSum: validSumCents / 100, lastOrder };
 }
