@@ -7,7 +7,8 @@ import { type Order, PRODUCTS } from "./order.ts";
 
 /**
  * Makes the `n`th order: id `ORD-0001` for `n = 1` (zero-padded to 4 digits,
- * wider past 9999), a product from {@link PRODUCTS}, and a price from 10.00 to
+ * wider past 9999; `ORD-<run>-0001` with a `run` prefix, which keeps ids
+ * unique across runs on one topic), a product from {@link PRODUCTS}, and a price from 10.00 to
  * 1010.00 in whole cents.
  *
  * The price is a 2-decimal number, but it travels as an Avro float: the
@@ -16,7 +17,8 @@ import { type Order, PRODUCTS } from "./order.ts";
  *
  * @param n The order's sequence number, from 1.
  * @param random A source of numbers in [0, 1), such as `createRandom(seed)`.
- * @throws {RangeError} When `n` is not a whole number >= 1.
+ * @param run A prefix naming the producer run, letters and digits; none when omitted.
+ * @throws {RangeError} When `n` is not a whole number >= 1, or `run` is not letters and digits.
  *
  * @example
  * ```ts
@@ -27,17 +29,40 @@ import { type Order, PRODUCTS } from "./order.ts";
  * const random = createRandom(1);
  * const order = makeOrder(7, random);
  * assert.equal(order.orderId, "ORD-0007");
+ * assert.equal(makeOrder(7, random, "K3X9").orderId, "ORD-K3X9-0007");
  * assert.ok(order.price >= 10 && order.price <= 1010);
  * assert.ok(["poison", "invalid"].includes(makeBadMessage(8, random).kind));
  * ```
  */
-export function makeOrder(n: number, random: () => number): Order {
+export function makeOrder(n: number, random: () => number, run?: string): Order {
   if (!Number.isSafeInteger(n) || n < 1) {
     throw new RangeError(`Cannot make order: 'n' must be a whole number >= 1, got ${n}`);
   }
+  if (run !== undefined && !/^[A-Za-z0-9]{1,16}$/.test(run)) {
+    throw new RangeError(
+      `Cannot make order: 'run' must be 1 to 16 letters and digits, got ${JSON.stringify(run)}`,
+    );
+  }
   const product = PRODUCTS[Math.floor(random() * PRODUCTS.length)];
   const cents = 1_000 + Math.floor(random() * 100_001);
-  return { orderId: `ORD-${String(n).padStart(4, "0")}`, product, price: cents / 100 };
+  const id = `ORD-${run === undefined ? "" : `${run}-`}${String(n).padStart(4, "0")}`;
+  return { orderId: id, product, price: cents / 100 };
+}
+
+/**
+ * A run prefix for {@link makeOrder}: the current time in milliseconds, base
+ * 36, upper case, such as `MIDQ7D2S`; it grows with time, so later runs sort later.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runPrefix } from "./order_generator.ts";
+ * assert.equal(runPrefix(0), "0");
+ * assert.match(runPrefix(), /^[0-9A-Z]{8}$/);
+ * ```
+ */
+export function runPrefix(now: number = Date.now()): string {
+  return now.toString(36).toUpperCase();
 }
 
 /**
@@ -52,6 +77,7 @@ export function makeOrder(n: number, random: () => number): Order {
  *
  * @param n The message's sequence number, from 1.
  * @param random A source of numbers in [0, 1).
+ * @param run A prefix naming the producer run, as for {@link makeOrder}.
  * @throws {RangeError} When `n` is not a whole number >= 1.
  *
  * @example
@@ -69,8 +95,9 @@ export function makeOrder(n: number, random: () => number): Order {
 export function makeBadMessage(
   n: number,
   random: () => number,
+  run?: string,
 ): { kind: "poison"; value: Uint8Array } | { kind: "invalid"; value: Order } {
-  const order = makeOrder(n, random);
+  const order = makeOrder(n, random, run);
   const pick = Math.floor(random() * 7);
   switch (pick) {
     case 0:

@@ -48,6 +48,8 @@ export interface ProduceOrdersOptions {
   batchSize?: number;
   /** Number of the first order (`ORD-0001` is 1). @default 1 */
   firstOrder?: number;
+  /** Run prefix in each order id (`ORD-<run>-0001`), such as `runPrefix()`. @default none */
+  run?: string;
   /** Stop after the message in flight. */
   signal?: AbortSignal;
 }
@@ -86,6 +88,7 @@ export function produceOrders(options: ProduceOrdersOptions): Observable<Produce
     seed,
     batchSize = 1000,
     firstOrder = 1,
+    run,
     signal,
   } = options;
   if (count !== Infinity && (!Number.isInteger(count) || count < 0)) {
@@ -113,12 +116,12 @@ export function produceOrders(options: ProduceOrdersOptions): Observable<Produce
     const makeMessage = (): Made => {
       const n = next++;
       if (badRate > 0 && random() < badRate) {
-        const bad = makeBadMessage(n, random);
+        const bad = makeBadMessage(n, random, run);
         const value = bad.kind === "poison" ? bad.value : codec.encode(bad.value);
         const key = bad.kind === "invalid" ? bad.value.orderId : null;
         return { record: record(key, value), order: null };
       }
-      const order = makeOrder(n, random);
+      const order = makeOrder(n, random, run);
       return { record: record(order.orderId, codec.encode(order)), order };
     };
     const send = (made: Made[]) =>
