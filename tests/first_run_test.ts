@@ -178,6 +178,16 @@ Deno.test("every bad value is refused naming its flag, before any broker is aske
       'consume: flag --max-retries must be a whole number from 0 to 20, got "-2"',
     ],
     [
+      "consume",
+      ["--backoff", "10s", "--max-backoff", "1s"],
+      "consume: flag --backoff (10000 ms) must not exceed --max-backoff (1000 ms)",
+    ],
+    [
+      "consume",
+      ["--status-interval", "0"],
+      "consume: flag --status-interval must be above 0, such as 1s",
+    ],
+    [
       "dlq",
       ["inspect", "--limit", "-3"],
       'dlq inspect: flag --limit must be a whole number >= 1, got "-3"',

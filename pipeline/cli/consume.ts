@@ -130,6 +130,14 @@ export async function main(args: string[]): Promise<number> {
     printOutcomes: { default: false, parse: boolean },
   });
 
+  if (config.backoff > config.maxBackoff) {
+    throw new UsageError(
+      `consume: flag --backoff (${config.backoff} ms) must not exceed --max-backoff (${config.maxBackoff} ms)`,
+    );
+  }
+  if (config.statusInterval === 0) {
+    throw new UsageError("consume: flag --status-interval must be above 0, such as 1s");
+  }
   const retryTopic = config.maxRetryRounds > 0 ? config.retryTopic : undefined;
   if (retryTopic === config.topic) {
     throw new UsageError(`consume: flag --retry-topic must differ from --topic (${config.topic})`);
