@@ -81,6 +81,10 @@ export function loadConfig<S extends Settings>(
     const flag = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
     const given = flags[flag];
     const fromEnv = setting.env ? env(setting.env) : undefined;
+    if (given === "") {
+      problems.push(`${command}: flag --${flag} needs a value, got ""`);
+      continue;
+    }
     const text = given !== undefined ? String(given) : fromEnv;
     if (text === undefined || text === "") {
       out[key] = setting.default;

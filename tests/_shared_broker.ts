@@ -1,7 +1,12 @@
 // The one broker every test file in a run shares. `deno task test` starts it
 // and passes it in KAFKA_BROKERS; a bare `deno test` starts one here on first
 // use and ends it when the test process unloads.
-import { provideBroker, type ProvidedBroker } from "./broker_provider.ts";
+import {
+  announceBroker,
+  BROKER_ANNOUNCED,
+  provideBroker,
+  type ProvidedBroker,
+} from "./broker_provider.ts";
 
 let shared: Promise<ProvidedBroker> | undefined;
 
@@ -10,6 +15,7 @@ export async function testBrokers(): Promise<string[]> {
   if (!shared) {
     shared = provideBroker();
     const broker = await shared;
+    if (!Deno.env.get(BROKER_ANNOUNCED)) console.error(announceBroker(broker));
     if (broker.killNow) globalThis.addEventListener("unload", () => broker.killNow?.());
   }
   return (await shared).brokers;

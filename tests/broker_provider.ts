@@ -7,15 +7,14 @@
  */
 import { startEmbeddedBroker } from "../pipeline/broker/embedded_broker.ts";
 
-/** The image a Docker engine runs; the same release as the embedded broker. */
-export const KAFKA_IMAGE = "apache/kafka:4.1.2";
-
 /** A broker ready for tests. */
 export interface ProvidedBroker {
   /** Bootstrap servers. */
   readonly brokers: string[];
   /** Where it came from. */
   readonly source: "env" | "testcontainers" | "embedded";
+  /** Why this source was picked, for the one line a run starts with. */
+  readonly reason: string;
   /** Stops what the provider started; does nothing for `env`. */
   stop(): Promise<void>;
   /** Ends an embedded broker at once, from code that cannot wait (an unload handler). */
@@ -41,6 +40,7 @@ const defaultDeps: ProviderDeps = {
     return {
       brokers: [broker.brokers],
       source: "embedded",
+      reason: "KAFKA_BROKERS is not set and no Docker engine answers",
       stop: broker.stop,
       killNow: () => Deno.kill(broker.pid, "SIGKILL"),
     };
@@ -52,10 +52,43 @@ export async function provideBroker(deps: Partial<ProviderDeps> = {}): Promise<P
   const { env, dockerAnswers, startContainer, startEmbedded } = { ...defaultDeps, ...deps };
   const listed = env("KAFKA_BROKERS")?.split(",").map((s) => s.trim()).filter(Boolean);
   if (listed && listed.length > 0) {
-    return { brokers: listed, source: "env", stop: () => Promise.resolve() };
+    return {
+      brokers: listed,
+      source: "env",
+      reason: "KAFKA_BROKERS is set",
+      stop: () => Promise.resolve(),
+    };
   }
   if (await dockerAnswers()) return await startContainer();
   return await startEmbedded();
+}
+
+/** Set in the environment of a test process whose runner already announced the broker. */
+export const BROKER_ANNOUNCED = "ORDER_PIPELINE_TEST_BROKER_ANNOUNCED";
+
+/**
+ * The one line a test run starts with: which broker the tests use and why.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { announceBroker } from "./broker_provider.ts";
+ * const line = announceBroker({
+ *   brokers: ["a:9092"],
+ *   source: "env",
+ *   reason: "KAFKA_BROKERS is set",
+ *   stop: () => Promise.resolve(),
+ * });
+ * assert.equal(line, "Test broker: a:9092 from KAFKA_BROKERS (KAFKA_BROKERS is set)");
+ * ```
+ */
+export function announceBroker(broker: ProvidedBroker): string {
+  const what = {
+    env: "from KAFKA_BROKERS",
+    testcontainers: "in a Testcontainers container",
+    embedded: "embedded",
+  }[broker.source];
+  return `Test broker: ${broker.brokers.join(",")} ${what} (${broker.reason})`;
 }
 
 /**
@@ -94,37 +127,39 @@ export function dockerSocketPath(dockerHost: string | undefined): string | null 
   return dockerHost.startsWith("unix://") ? dockerHost.slice("unix://".length) : null;
 }
 
+const CONTAINER_SCRIPT = new URL("./container/kafka_container.ts", import.meta.url).pathname;
+const CONTAINER_CONFIG = new URL("./container/deno.json", import.meta.url).pathname;
+
+// Testcontainers runs in a process of its own with its own lock (see
+// container/kafka_container.ts); the container lives as long as its stdin.
 async function startKafkaContainer(): Promise<ProvidedBroker> {
-  const { GenericContainer, Wait } = await import("testcontainers");
-  // The host port is not known before the container starts, yet Kafka must
-  // advertise it; the image's start script reads server properties from env,
-  // so the listener is advertised on a fixed host port picked up front.
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const hostPort = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  const container = await new GenericContainer(KAFKA_IMAGE)
-    .withExposedPorts({ container: 9092, host: hostPort })
-    .withEnvironment({
-      KAFKA_NODE_ID: "1",
-      KAFKA_PROCESS_ROLES: "broker,controller",
-      KAFKA_LISTENERS: "PLAINTEXT://:9092,CONTROLLER://:9093",
-      KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://127.0.0.1:${hostPort}`,
-      KAFKA_CONTROLLER_LISTENER_NAMES: "CONTROLLER",
-      KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
-      KAFKA_CONTROLLER_QUORUM_VOTERS: "1@localhost:9093",
-      KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: "1",
-      KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: "1",
-      KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: "1",
-      KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: "0",
-      KAFKA_AUTO_CREATE_TOPICS_ENABLE: "false",
-    })
-    .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
-    .start();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--config", CONTAINER_CONFIG, CONTAINER_SCRIPT],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await lines.read();
+    if (done) {
+      const { code } = await child.status;
+      throw new Error(`The Kafka container did not start (exit ${code}); see the lines above`);
+    }
+    text += value;
+  }
+  lines.releaseLock();
+  child.stdout.cancel().catch(() => {});
+  const { brokers } = JSON.parse(text.slice(0, text.indexOf("\n"))) as { brokers: string };
+  const stdin = child.stdin.getWriter();
   return {
-    brokers: [`127.0.0.1:${hostPort}`],
+    brokers: [brokers],
     source: "testcontainers",
+    reason: "KAFKA_BROKERS is not set and a Docker engine answers",
     stop: async () => {
-      await container.stop();
+      await stdin.close().catch(() => {});
+      await child.status;
     },
   };
 }

@@ -22,6 +22,7 @@ Deno.test("provideBroker() starts a container when a Docker engine answers", asy
       Promise.resolve({
         brokers: ["c:1"],
         source: "testcontainers",
+        reason: "a Docker engine answers",
         stop: () => Promise.resolve(),
       }),
     startEmbedded: unused,
@@ -37,7 +38,12 @@ Deno.test("provideBroker() falls through to the embedded broker without a Docker
     dockerAnswers: () => dockerEngineAnswers(`${missing}/docker.sock`),
     startContainer: unused,
     startEmbedded: () =>
-      Promise.resolve({ brokers: ["e:1"], source: "embedded", stop: () => Promise.resolve() }),
+      Promise.resolve({
+        brokers: ["e:1"],
+        source: "embedded",
+        reason: "no Docker engine answers",
+        stop: () => Promise.resolve(),
+      }),
   });
   assertEquals(broker.source, "embedded");
   await Deno.remove(missing, { recursive: true });

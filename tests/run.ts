@@ -1,25 +1,43 @@
 /**
- * `deno task test`: starts one real Kafka broker for the whole run (see
- * broker_provider.ts), runs `deno test` against it, stops the broker, and
+ * `deno task test`: brings what the tests need and the machine lacks
+ * (Chromium, see ensure_chromium.ts; the Kafka jars, fetched as the embedded
+ * broker starts), starts one real Kafka broker for the whole run (see
+ * broker_provider.ts), runs `deno test -P` against it, stops the broker, and
  * ends with the plain line `N passed, N failed` counted from the run's JUnit
  * report. Extra arguments go to `deno test` (a path or `--filter`).
  *
  * @module
  */
-import { provideBroker } from "./broker_provider.ts";
+import { errorMessage } from "../pipeline/errors.ts";
+import {
+  announceBroker,
+  BROKER_ANNOUNCED,
+  provideBroker,
+  type ProvidedBroker,
+} from "./broker_provider.ts";
+import { ensureChromium } from "./ensure_chromium.ts";
 
 async function main(args: string[]): Promise<number> {
+  const chromium = await ensureChromium();
+  if (!chromium.ok) {
+    console.error(chromium.line);
+    return 1;
+  }
   const started = performance.now();
-  const broker = await provideBroker();
+  let broker: ProvidedBroker;
+  try {
+    broker = await provideBroker();
+  } catch (err) {
+    console.error(`Test broker: ${errorMessage(err)}`);
+    return 1;
+  }
   console.error(
-    `Test broker (${broker.source}) at ${broker.brokers.join(",")}, ready in ${
-      ((performance.now() - started) / 1000).toFixed(1)
-    } s`,
+    `${announceBroker(broker)}; ready in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   const report = await Deno.makeTempFile({ prefix: "order-pipeline-junit-", suffix: ".xml" });
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["test", "--allow-all", "--doc", `--junit-path=${report}`, ...args],
-    env: { KAFKA_BROKERS: broker.brokers.join(",") },
+    args: ["test", "-P", "--doc", `--junit-path=${report}`, ...args],
+    env: { KAFKA_BROKERS: broker.brokers.join(","), [BROKER_ANNOUNCED]: "1" },
     stdin: "null",
   }).spawn();
 

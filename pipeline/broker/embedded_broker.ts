@@ -104,8 +104,8 @@ export async function startEmbeddedBroker(
       "kafka.tools.StorageTool",
       "format",
       "--ignore-formatted",
-      "-t",
-      clusterId(),
+      // One argument: an id that starts with "-" would read as a flag.
+      `--cluster-id=${clusterId()}`,
       "-c",
       `${dir}/server.properties`,
     ],

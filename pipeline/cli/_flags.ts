@@ -25,7 +25,12 @@ export function parseFlags<T extends Options>(
   allowPositionals = false,
 ): ParsedFlags<T> {
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals });
+    return parseArgs({
+      args: joinDashedValues(args, options),
+      options,
+      strict: true,
+      allowPositionals,
+    });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const flag = message.match(/'(-[^' ]+)/)?.[1];
@@ -41,4 +46,24 @@ export function parseFlags<T extends Options>(
     }
     throw new UsageError(`${command}: ${message}`);
   }
+}
+
+/**
+ * `parseArgs` reads the `-1` of `--count -1` as a flag and reports the value
+ * missing; a value that looks like a negative number is joined to its flag
+ * (`--count=-1`), so the flag's own check names what is wrong with it.
+ */
+function joinDashedValues(args: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i].startsWith("--") ? args[i].slice(2) : "";
+    const next = args[i + 1];
+    if (options[name]?.type === "string" && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`--${name}=${next}`);
+      i += 1;
+    } else {
+      out.push(args[i]);
+    }
+  }
+  return out;
 }

@@ -16,7 +16,7 @@ import { runCommand } from "./_run.ts";
 const HELP = `Usage: deno task broker <start|stop|status> [--port 9092] [--heap 512m]
 
 Runs a single-node Apache Kafka (KRaft) on 127.0.0.1 in the background,
-assembled from Maven Central (needs Java 17+ and Maven the first time).
+fetched once from Maven Central (needs Java 17+).
 
   start     start it and wait until it answers; prints where it listens
   stop      stop it and remove its data

@@ -19,11 +19,14 @@ import {
 import { consumeOrders } from "../consumer/order_consumer.ts";
 import type { ConsumerStats } from "../consumer/consumer_stats.ts";
 import { ensureTopics } from "../kafka/topics.ts";
+import { groupStartPoints } from "../kafka/group_start_points.ts";
+import { requireBroker } from "../kafka/require_broker.ts";
 import { DeadLetterWriteError, errorMessage } from "../errors.ts";
 import { createConsumerMetrics } from "../metrics/consumer_metrics.ts";
 import { createMetricsApp } from "../metrics/metrics_app.ts";
 import { parseFlags, UsageError } from "./_flags.ts";
-import { runCommand } from "./_run.ts";
+import { runCommand, VERBOSE_HELP } from "./_run.ts";
+import { describeStartPoints } from "./_start_points.ts";
 import { stopOnSignals } from "./_signals.ts";
 import { formatStatus, formatSummary } from "./_status.ts";
 
@@ -58,7 +61,11 @@ Flags (environment variable in brackets):
   --status-interval DURATION  how often the status updates (1s)
   --json                one JSON line per update even on a terminal
   --print-outcomes      also one JSON line per message outcome
+${VERBOSE_HELP}
   -h, --help            show this help`;
+
+/** How long the consumer stays quiet while no message comes before it says it waits. */
+const IDLE_NOTICE_MS = 30_000;
 
 /** Runs the command; resolves to the exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -123,10 +130,19 @@ export async function main(args: string[]): Promise<number> {
     printOutcomes: { default: false, parse: boolean },
   });
 
+  if (config.backoff > config.maxBackoff) {
+    throw new UsageError(
+      `consume: flag --backoff (${config.backoff} ms) must not exceed --max-backoff (${config.maxBackoff} ms)`,
+    );
+  }
+  if (config.statusInterval === 0) {
+    throw new UsageError("consume: flag --status-interval must be above 0, such as 1s");
+  }
   const retryTopic = config.maxRetryRounds > 0 ? config.retryTopic : undefined;
   if (retryTopic === config.topic) {
     throw new UsageError(`consume: flag --retry-topic must differ from --topic (${config.topic})`);
   }
+  await requireBroker(config.brokers);
   await ensureTopics(
     config.brokers,
     topicSpecs({
@@ -137,12 +153,30 @@ export async function main(args: string[]): Promise<number> {
     }),
   );
   const live = Deno.stdout.isTerminal() && !config.json;
+  const encoder = new TextEncoder();
+  const write = (text: string) => Deno.stdout.writeSync(encoder.encode(text));
+  // Our own lines go to stderr; on a terminal they first clear the live status line.
+  const say = (line: string) => {
+    if (live) write("\r\x1b[2K");
+    console.error(`consume: ${line}`);
+  };
+  const points = await groupStartPoints(config.brokers, config.group, config.topic);
+  for (
+    const line of describeStartPoints(config.group, config.topic, points, config.fromBeginning)
+  ) {
+    say(line);
+  }
   const lag: Record<number, number> = {};
   const stop = stopOnSignals("consume");
   const started = performance.now();
   let last: ConsumerStats | undefined;
-  const encoder = new TextEncoder();
-  const write = (text: string) => Deno.stdout.writeSync(encoder.encode(text));
+  let lastActivity = performance.now();
+  const idle = setInterval(() => {
+    const quiet = performance.now() - lastActivity;
+    if (quiet >= IDLE_NOTICE_MS) {
+      say(`waiting for messages on ${config.topic} (none for ${Math.round(quiet / 1000)} s)`);
+    }
+  }, IDLE_NOTICE_MS);
   const metrics = createConsumerMetrics();
   let health = { ok: true, detail: "consuming" };
   const metricsServer = config.metricsPort === undefined ? undefined : Deno.serve({
@@ -173,6 +207,14 @@ export async function main(args: string[]): Promise<number> {
     signal: stop.signal,
     statsTopic: config.statsTopic,
     onSnapshotError: (err) => console.error(`consume: stats snapshot: ${errorMessage(err)}`),
+    onAssignment: (partitions) =>
+      say(
+        partitions.length === 0
+          ? `holds no partition of ${config.topic} (other members of ${config.group} hold them all)`
+          : `holds partition${partitions.length === 1 ? "" : "s"} ${
+            partitions.join(", ")
+          } of ${config.topic}`,
+      ),
     onLag: (partition, n) => {
       lag[partition] = n;
       metrics.observeLag(partition, n);
@@ -185,6 +227,7 @@ export async function main(args: string[]): Promise<number> {
     tap({
       next: (stats) => {
         last = stats;
+        lastActivity = performance.now();
         metrics.observeStats(stats);
       },
       error: (err) => {
@@ -202,6 +245,7 @@ export async function main(args: string[]): Promise<number> {
   try {
     await lastValueFrom(stats$, { defaultValue: undefined });
   } finally {
+    clearInterval(idle);
     updates.unsubscribe();
     stop.dispose();
     await metricsServer?.shutdown();

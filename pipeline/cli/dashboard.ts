@@ -6,8 +6,9 @@
  */
 import { brokerList, DEFAULT_TOPICS, integer, loadConfig, name } from "../config.ts";
 import { startDashboard } from "../dashboard/start_dashboard.ts";
+import { requireBroker } from "../kafka/require_broker.ts";
 import { parseFlags } from "./_flags.ts";
-import { runCommand } from "./_run.ts";
+import { runCommand, VERBOSE_HELP } from "./_run.ts";
 import { stopOnSignals } from "./_signals.ts";
 
 const HELP = `Usage: deno task dashboard [flags]
@@ -27,6 +28,7 @@ Flags (environment variable in brackets):
   --dlq-topic NAME      dead-letter topic [DLQ_TOPIC] (orders-dlq)
   --stats-topic NAME    aggregate snapshot topic [STATS_TOPIC] (orders-stats)
   --group ID            consumer group whose snapshots are shown [CONSUMER_GROUP] (order-pipeline)
+${VERBOSE_HELP}
   -h, --help            show this help`;
 
 /** Runs the command; resolves to the exit code. */
@@ -56,6 +58,7 @@ export async function main(args: string[]): Promise<number> {
     statsTopic: { env: "STATS_TOPIC", default: DEFAULT_TOPICS.stats, parse: name },
     group: { env: "CONSUMER_GROUP", default: "order-pipeline", parse: name },
   });
+  await requireBroker(config.brokers);
   const stop = stopOnSignals("dashboard");
   const dashboard = await startDashboard({
     brokers: config.brokers,

@@ -24,8 +24,10 @@ import type { ConsumerStats } from "../consumer/consumer_stats.ts";
 import { consumeOrders } from "../consumer/order_consumer.ts";
 import { ensureTopics, startGroupAtEnd } from "../kafka/topics.ts";
 import { produceOrders, type ProducerProgress } from "../producer/order_producer.ts";
+import { runPrefix } from "../orders/order_generator.ts";
+import { requireBroker } from "../kafka/require_broker.ts";
 import { parseFlags } from "./_flags.ts";
-import { runCommand } from "./_run.ts";
+import { runCommand, VERBOSE_HELP } from "./_run.ts";
 import { stopOnSignals } from "./_signals.ts";
 import { formatStatus } from "./_status.ts";
 
@@ -45,6 +47,7 @@ Flags:
   --brokers LIST       use this cluster instead of starting one [KAFKA_BROKERS]
   --dashboard-port N   port of the live dashboard; 0 picks a free one (8080, or free if taken)
   --keep-open          after the summary keep the broker and dashboard up until Ctrl-C
+${VERBOSE_HELP}
   -h, --help           show this help`;
 
 /** Runs the demo; resolves to the exit code (1 if the average does not match). */
@@ -82,6 +85,7 @@ export async function main(args: string[]): Promise<number> {
   });
 
   const say = (line: string) => console.log(line);
+  if (config.brokers) await requireBroker(config.brokers);
   const broker = config.brokers ? undefined : await startEmbeddedBroker({
     onProgress: (line) => say(line),
   });
@@ -117,11 +121,12 @@ export async function main(args: string[]): Promise<number> {
       signal: consumerStop.signal,
     }).pipe(tap((s) => last = s), share());
     const consumed = lastValueFrom(stats$, { defaultValue: undefined });
-    const lines = stats$.pipe(auditTime(live ? 100 : 1000)).subscribe((s) => {
+    const showStatus = (s: ConsumerStats) => {
       const status = formatStatus(s, {}, performance.now() - started, true);
       if (live) Deno.stdout.writeSync(new TextEncoder().encode(`\r\x1b[2K${status}`));
       else say(status);
-    });
+    };
+    const lines = stats$.pipe(auditTime(live ? 100 : 1000)).subscribe(showStatus);
 
     say(
       `Producing ${config.count} orders to '${topics.orders}' (about ${
@@ -136,6 +141,7 @@ export async function main(args: string[]): Promise<number> {
         intervalMs: config.interval,
         badRate: config.badRate,
         seed: config.seed,
+        run: runPrefix(),
         signal: stop.signal,
       }),
       { defaultValue: undefined },
@@ -150,6 +156,8 @@ export async function main(args: string[]): Promise<number> {
     }
     await consumed;
     lines.unsubscribe();
+    // The status is sampled; its last line shows the final counts the summary repeats.
+    if (last) showStatus(last);
     if (live) say("");
 
     const expected = produced && produced.valid > 0 ? produced.validSum / produced.valid : null;

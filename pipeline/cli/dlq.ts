@@ -14,7 +14,10 @@ import {
   type Setting,
 } from "../config.ts";
 import { summarizeDeadLetters } from "../dead_letter/summarize_dead_letters.ts";
+import { missingTopics } from "../kafka/missing_topics.ts";
 import { readTopic } from "../kafka/read_topic.ts";
+import { requireBroker } from "../kafka/require_broker.ts";
+import { ConfigError } from "../errors.ts";
 import { parseFlags, UsageError } from "./_flags.ts";
 import { formatTable } from "./_dlq_inspect.ts";
 import {
@@ -27,7 +30,7 @@ import {
 } from "./_dlq_read.ts";
 import { replay } from "./_dlq_replay.ts";
 import { formatStats } from "./_dlq_stats.ts";
-import { runCommand } from "./_run.ts";
+import { runCommand, VERBOSE_HELP } from "./_run.ts";
 import { stopOnSignals } from "./_signals.ts";
 
 const HELP = `Usage: deno task dlq <inspect|stats|replay> [flags]
@@ -44,7 +47,9 @@ Flags (environment variable in brackets):
   --since T             only letters dead-lettered since T: 30m, 2h, 1d ago, or an ISO time
   --error-class C       only poison, permanent or transient letters
   --limit N             inspect: show at most N; replay: send at most N
+  --oldest-first        inspect: oldest letters first (default: newest first)
   --json                JSON lines instead of text
+${VERBOSE_HELP}
 replay only:
   --dry-run             show what would be sent; send and commit nothing
   --rate N/s            send at most N letters a second
@@ -58,7 +63,7 @@ replay only:
 const SUBCOMMANDS = ["inspect", "stats", "replay"];
 
 function rate(text: string): number {
-  const match = text.trim().match(/^(\d+(?:\.\d+)?)(?:\/s)?$/);
+  const match = text.trim().match(/^(\d+(?:\.\d+)?)\/s$/);
   if (!match || Number(match[1]) <= 0) throw new Error("must be a rate such as 10/s (above 0)");
   return Number(match[1]);
 }
@@ -72,6 +77,7 @@ export async function main(args: string[]): Promise<number> {
     "error-class": { type: "string" },
     limit: { type: "string" },
     json: { type: "boolean" },
+    "oldest-first": { type: "boolean" },
     "dry-run": { type: "boolean" },
     rate: { type: "string" },
     to: { type: "string" },
@@ -99,6 +105,9 @@ export async function main(args: string[]): Promise<number> {
   if (command === "stats" && flags.limit !== undefined) {
     throw new UsageError("dlq stats: flag --limit is for inspect and replay only");
   }
+  if (command !== "inspect" && flags["oldest-first"]) {
+    throw new UsageError(`dlq ${command}: flag --oldest-first is for inspect only`);
+  }
   const now = Date.now();
   const config = loadConfig(`dlq ${command}`, flags, (n) => Deno.env.get(n), {
     brokers: { env: "KAFKA_BROKERS", default: ["localhost:9092"], parse: brokerList },
@@ -107,12 +116,33 @@ export async function main(args: string[]): Promise<number> {
     errorClass: { default: undefined, parse: errorClassParser } as Setting<string | undefined>,
     limit: { default: undefined, parse: integer(1) } as Setting<number | undefined>,
     json: { default: false, parse: boolean },
+    oldestFirst: { default: false, parse: boolean },
     dryRun: { default: false, parse: boolean },
     rate: { default: undefined, parse: rate } as Setting<number | undefined>,
     to: { default: undefined, parse: name } as Setting<string | undefined>,
     maxReplays: { default: 3, parse: integer(0) },
     group: { env: "REPLAY_GROUP", default: `${DEFAULT_TOPICS.dlq}-replay`, parse: name },
   });
+  if (config.to !== undefined && config.to === config.dlqTopic) {
+    throw new UsageError(
+      `dlq replay: flag --to must name another topic than the dead-letter topic (${config.dlqTopic})`,
+    );
+  }
+  await requireBroker(config.brokers);
+  const [missing] = await missingTopics(
+    config.brokers,
+    config.to === undefined ? [config.dlqTopic] : [config.dlqTopic, config.to],
+  );
+  if (missing === config.dlqTopic) {
+    throw new ConfigError([
+      `dlq ${command}: topic ${missing} does not exist: no consumer has run on this cluster yet, or name the dead-letter topic with --dlq-topic`,
+    ]);
+  }
+  if (missing !== undefined) {
+    throw new ConfigError([
+      `dlq replay: topic ${missing} (flag --to) does not exist: create it, or leave --to out to replay to each letter's original topic`,
+    ]);
+  }
   const filter = { since: config.since, errorClass: config.errorClass, limit: config.limit };
   const encoder = new TextEncoder();
   const write = (line: string) => Deno.stdout.writeSync(encoder.encode(`${line}\n`));
@@ -149,26 +179,16 @@ export async function main(args: string[]): Promise<number> {
     return 0;
   }
 
-  const entries: DlqEntry[] = [];
-  let shown = 0;
-  const enough = new AbortController();
-  await readTopic(
-    { brokers: config.brokers, topic: config.dlqTopic, signal: enough.signal },
-    (record) => {
-      const entry = toEntry(record);
-      if (!matches(entry, filter)) return;
-      shown += 1;
-      if (command === "inspect" && config.json) write(JSON.stringify(entryJson(entry)));
-      else entries.push(entry);
-      if (command === "inspect" && filter.limit !== undefined && shown >= filter.limit) {
-        enough.abort();
-      }
-    },
-  );
   if (command === "inspect") {
-    if (!config.json) write(entries.length === 0 ? "No dead letters match." : formatTable(entries));
+    const entries = await readLetters(config.brokers, config.dlqTopic, filter, config.oldestFirst);
+    if (config.json) { for (const entry of entries) write(JSON.stringify(entryJson(entry))); }
+    else write(entries.length === 0 ? "No dead letters match." : formatTable(entries));
     return 0;
   }
+  const entries = await readLetters(config.brokers, config.dlqTopic, {
+    ...filter,
+    limit: undefined,
+  }, true);
   const summary = summarizeDeadLetters(
     entries.map((e) => ({
       errorClass: e.letter?.errorClass ?? e.headers.errorClass ?? "unknown",
@@ -184,6 +204,30 @@ export async function main(args: string[]): Promise<number> {
       : formatStats(summary, config.dlqTopic),
   );
   return 0;
+}
+
+/**
+ * The letters that match `filter`: with a limit, the oldest or the newest
+ * that many; in the order asked for.
+ */
+async function readLetters(
+  brokers: readonly string[],
+  topic: string,
+  filter: { since?: number; errorClass?: string; limit?: number },
+  oldestFirst: boolean,
+): Promise<DlqEntry[]> {
+  const entries: DlqEntry[] = [];
+  const enough = new AbortController();
+  await readTopic({ brokers, topic, signal: enough.signal }, (record) => {
+    const entry = toEntry(record);
+    if (!matches(entry, filter)) return;
+    entries.push(entry);
+    if (filter.limit === undefined || entries.length < filter.limit) return;
+    // The oldest are complete at the limit; for the newest, keep a window.
+    if (oldestFirst) enough.abort();
+    else if (entries.length > filter.limit) entries.shift();
+  });
+  return oldestFirst ? entries : entries.reverse();
 }
 
 if (import.meta.main) await runCommand("dlq", main);

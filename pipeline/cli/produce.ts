@@ -18,15 +18,18 @@ import {
 } from "../config.ts";
 import { ensureTopics } from "../kafka/topics.ts";
 import { LATEST_ORDER_VERSION } from "../avro/order_schemas.ts";
+import { requireBroker } from "../kafka/require_broker.ts";
+import { runPrefix } from "../orders/order_generator.ts";
 import { produceOrders, type ProducerProgress } from "../producer/order_producer.ts";
 import { parseFlags } from "./_flags.ts";
-import { runCommand } from "./_run.ts";
+import { runCommand, VERBOSE_HELP } from "./_run.ts";
 import { stopOnSignals } from "./_signals.ts";
 
 const HELP = `Usage: deno task produce [flags]
 
-Sends random orders (ORD-0001, ORD-0002, …) as Avro records. Without --count
-it runs until Ctrl-C.
+Sends random orders as Avro records, with ids such as ORD-MIDQ7D2S-0001: the
+middle part names the run (the start time in base 36), so ids never repeat
+across runs. Without --count it runs until Ctrl-C.
 
 Flags (environment variable in brackets):
   --count N             orders to send (default: until stopped)
@@ -38,6 +41,7 @@ Flags (environment variable in brackets):
   --batch-size N        records per request at --interval 0 (1000)
   --schema-version V    order schema to write as Avro single-object messages: 1 or 2 (2)
   --json                one JSON line per update even on a terminal
+${VERBOSE_HELP}
   -h, --help            show this help`;
 
 /** Runs the command; resolves to the exit code. */
@@ -59,7 +63,7 @@ export async function main(args: string[]): Promise<number> {
     return 0;
   }
   const config = loadConfig("produce", flags, (n) => Deno.env.get(n), {
-    count: { default: Infinity, parse: integer(0) },
+    count: { default: Infinity, parse: integer(1) },
     interval: { env: "PRODUCE_INTERVAL", default: 2000, parse: parseDuration },
     brokers: { env: "KAFKA_BROKERS", default: ["localhost:9092"], parse: brokerList },
     topic: { env: "ORDERS_TOPIC", default: DEFAULT_TOPICS.orders, parse: name },
@@ -69,6 +73,7 @@ export async function main(args: string[]): Promise<number> {
     schemaVersion: { default: LATEST_ORDER_VERSION, parse: integer(1, LATEST_ORDER_VERSION) },
     json: { default: false, parse: boolean },
   });
+  await requireBroker(config.brokers);
   await ensureTopics(config.brokers, topicSpecs({ orders: config.topic }));
 
   const live = Deno.stdout.isTerminal() && !config.json;
@@ -100,6 +105,7 @@ export async function main(args: string[]): Promise<number> {
         seed: config.seed,
         batchSize: config.batchSize,
         schemaVersion: config.schemaVersion,
+        run: runPrefix(),
         signal: stop.signal,
       }).pipe(
         tap((p) => last = p),

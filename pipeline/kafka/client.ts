@@ -25,7 +25,7 @@ export interface KafkaClientOptions {
   brokers: readonly string[];
   /** Names this process in broker logs. @default "order-pipeline" */
   clientId?: string;
-  /** Log kafkajs messages at this level and above. @default "error" */
+  /** Log kafkajs messages at this level and above. @default "nothing", or what {@link showKafkaLogs} set */
   logLevel?: "nothing" | "error" | "warn" | "info" | "debug";
   /** How kafkajs retries a failed request. @default kafkajs defaults */
   retry?: RetryOptions;
@@ -54,6 +54,15 @@ const toStderr: logCreator = () => ({ namespace, level, log }) => {
   console.error(`kafkajs ${name} [${namespace}] ${message}${detail}`);
 };
 
+// kafkajs' own lines are for diagnosis; a failure reaches the user as one line
+// of ours, so they are shown only when asked for (the CLIs' --verbose).
+let shownLevel: NonNullable<KafkaClientOptions["logLevel"]> = "nothing";
+
+/** Clients created from now on log kafkajs messages at `level` (the CLIs' `--verbose`). */
+export function showKafkaLogs(level: NonNullable<KafkaClientOptions["logLevel"]> = "info"): void {
+  shownLevel = level;
+}
+
 /**
  * Creates a kafkajs client.
  *
@@ -69,7 +78,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
   const {
     brokers,
     clientId = "order-pipeline",
-    logLevel: level = "error",
+    logLevel: level = shownLevel,
     retry,
     connectionTimeout = 3000,
   } = options;

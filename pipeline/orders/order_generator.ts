@@ -7,9 +7,10 @@ import { type Order, PRODUCTS } from "./order.ts";
 
 /**
  * Makes the `n`th order: id `ORD-0001` for `n = 1` (zero-padded to 4 digits,
- * wider past 9999), a product from {@link PRODUCTS}, a price from 10.00 to
- * 1010.00 in whole cents, and v2's fields: a customer `CUST-0001` to
- * `CUST-0500`, a quantity from 1 to 3 and `createdAt`.
+ * wider past 9999; `ORD-<run>-0001` with a `run` prefix, which keeps ids
+ * unique across runs on one topic), a product from {@link PRODUCTS}, a price
+ * from 10.00 to 1010.00 in whole cents, and v2's fields: a customer
+ * `CUST-0001` to `CUST-0500`, a quantity from 1 to 3 and `createdAt`.
  *
  * The price is a 2-decimal number: v2 carries it exactly, v1 as the float32
  * nearest to it (19.99 becomes 19.989999771118164), which the aggregate rounds
@@ -19,8 +20,10 @@ import { type Order, PRODUCTS } from "./order.ts";
  *
  * @param n The order's sequence number, from 1.
  * @param random A source of numbers in [0, 1), such as `createRandom(seed)`.
- * @param createdAt When the order was placed, in ms since the epoch. @default Date.now()
- * @throws {RangeError} When `n` is not a whole number >= 1.
+ * @param options `run`: a prefix naming the producer run, letters and digits
+ * (none when omitted); `createdAt`: when the order was placed, in ms since
+ * the epoch (default `Date.now()`).
+ * @throws {RangeError} When `n` is not a whole number >= 1, or `run` is not letters and digits.
  *
  * @example
  * ```ts
@@ -31,26 +34,52 @@ import { type Order, PRODUCTS } from "./order.ts";
  * const random = createRandom(1);
  * const order = makeOrder(7, random);
  * assert.equal(order.orderId, "ORD-0007");
+ * assert.equal(makeOrder(7, random, { run: "K3X9" }).orderId, "ORD-K3X9-0007");
  * assert.ok(order.price >= 10 && order.price <= 1010);
  * assert.ok(["poison", "invalid"].includes(makeBadMessage(8, random).kind));
  * ```
  */
-export function makeOrder(n: number, random: () => number, createdAt = Date.now()): Order {
+export function makeOrder(
+  n: number,
+  random: () => number,
+  { run, createdAt = Date.now() }: { run?: string; createdAt?: number } = {},
+): Order {
   if (!Number.isSafeInteger(n) || n < 1) {
     throw new RangeError(`Cannot make order: 'n' must be a whole number >= 1, got ${n}`);
+  }
+  if (run !== undefined && !/^[A-Za-z0-9]{1,16}$/.test(run)) {
+    throw new RangeError(
+      `Cannot make order: 'run' must be 1 to 16 letters and digits, got ${JSON.stringify(run)}`,
+    );
   }
   const product = PRODUCTS[Math.floor(random() * PRODUCTS.length)];
   const cents = 1_000 + Math.floor(random() * 100_001);
   // Knuth's multiplicative hash spreads consecutive n over customers and quantities.
   const mixed = Math.imul(n, 0x9e3779b1) >>> 0;
   return {
-    orderId: `ORD-${String(n).padStart(4, "0")}`,
+    orderId: `ORD-${run === undefined ? "" : `${run}-`}${String(n).padStart(4, "0")}`,
     product,
     price: cents / 100,
     customerId: `CUST-${String(1 + mixed % 500).padStart(4, "0")}`,
     quantity: 1 + (mixed >>> 16) % 3,
     createdAt,
   };
+}
+
+/**
+ * A run prefix for {@link makeOrder}: the current time in milliseconds, base
+ * 36, upper case, such as `MIDQ7D2S`; it grows with time, so later runs sort later.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runPrefix } from "./order_generator.ts";
+ * assert.equal(runPrefix(0), "0");
+ * assert.match(runPrefix(), /^[0-9A-Z]{8}$/);
+ * ```
+ */
+export function runPrefix(now: number = Date.now()): string {
+  return now.toString(36).toUpperCase();
 }
 
 /**
@@ -65,6 +94,7 @@ export function makeOrder(n: number, random: () => number, createdAt = Date.now(
  *
  * @param n The message's sequence number, from 1.
  * @param random A source of numbers in [0, 1).
+ * @param run A prefix naming the producer run, as for {@link makeOrder}.
  * @throws {RangeError} When `n` is not a whole number >= 1.
  *
  * @example
@@ -82,8 +112,9 @@ export function makeOrder(n: number, random: () => number, createdAt = Date.now(
 export function makeBadMessage(
   n: number,
   random: () => number,
+  run?: string,
 ): { kind: "poison"; value: Uint8Array } | { kind: "invalid"; value: Order } {
-  const order = makeOrder(n, random);
+  const order = makeOrder(n, random, { run });
   const pick = Math.floor(random() * 7);
   switch (pick) {
     case 0:

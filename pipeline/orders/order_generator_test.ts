@@ -3,7 +3,7 @@ import { createCodec } from "../avro/avro_codec.ts";
 import { loadSchema } from "../avro/load_schema.ts";
 import { DecodeError, ValidationError } from "../errors.ts";
 import { type Order, PRODUCTS } from "./order.ts";
-import { makeBadMessage, makeOrder } from "./order_generator.ts";
+import { makeBadMessage, makeOrder, runPrefix } from "./order_generator.ts";
 import { createRandom } from "./random.ts";
 import { validateOrder } from "./validate_order.ts";
 
@@ -15,6 +15,26 @@ Deno.test("makeOrder() zero-pads ids to 4 digits and widens past 9999", () => {
   assert.equal(makeOrder(42, random).orderId, "ORD-0042");
   assert.equal(makeOrder(9999, random).orderId, "ORD-9999");
   assert.equal(makeOrder(12345, random).orderId, "ORD-12345");
+});
+
+Deno.test("makeOrder() with a run prefix keeps the ORD-0001 style and ids differ across runs", () => {
+  const first = runPrefix(Date.UTC(2026, 10, 24, 6, 0, 0));
+  const second = runPrefix(Date.UTC(2026, 10, 24, 6, 0, 1));
+  assert.notEqual(first, second);
+  assert.equal(makeOrder(1, createRandom(1), { run: first }).orderId, `ORD-${first}-0001`);
+  assert.notEqual(
+    makeOrder(1, createRandom(1), { run: first }).orderId,
+    makeOrder(1, createRandom(1), { run: second }).orderId,
+  );
+  const random = createRandom(2);
+  const ids = Array.from({ length: 50 }, (_, i) => makeBadMessage(i + 1, random, first))
+    .flatMap((bad) => bad.kind === "invalid" && bad.value.orderId ? [bad.value.orderId] : []);
+  assert.ok(ids.length > 0);
+  for (const id of ids) assert.match(id, new RegExp(`^ORD-${first}-\\d{4}$`));
+  assert.throws(
+    () => makeOrder(1, createRandom(1), { run: "no spaces" }),
+    /'run' must be 1 to 16 letters/,
+  );
 });
 
 Deno.test("makeOrder() makes valid orders priced 10.00 to 1010.00 in whole cents", () => {
@@ -30,14 +50,16 @@ Deno.test("makeOrder() makes valid orders priced 10.00 to 1010.00 in whole cents
 Deno.test("makeOrder() repeats its orders for the same seed", () => {
   const a = createRandom(9);
   const b = createRandom(9);
-  for (let n = 1; n <= 50; n++) assert.deepEqual(makeOrder(n, a, 0), makeOrder(n, b, 0));
+  for (let n = 1; n <= 50; n++) {
+    assert.deepEqual(makeOrder(n, a, { createdAt: 0 }), makeOrder(n, b, { createdAt: 0 }));
+  }
 });
 
 Deno.test("makeOrder() fills v2's fields without changing what a seed draws", () => {
   const random = createRandom(4);
   const customers = new Set<string>();
   for (let n = 1; n <= 1_000; n++) {
-    const order = makeOrder(n, random, 1_700_000_000_000);
+    const order = makeOrder(n, random, { createdAt: 1_700_000_000_000 });
     assert.match(order.customerId ?? "", /^CUST-0\d{3}$/);
     customers.add(order.customerId as string);
     assert.ok([1, 2, 3].includes(order.quantity as number), `quantity ${order.quantity}`);

@@ -49,6 +49,8 @@ export interface ProduceOrdersOptions {
   batchSize?: number;
   /** Number of the first order (`ORD-0001` is 1). @default 1 */
   firstOrder?: number;
+  /** Run prefix in each order id (`ORD-<run>-0001`), such as `runPrefix()`. @default none */
+  run?: string;
   /** Stop after the message in flight. */
   signal?: AbortSignal;
   /** The order schema version to write, as a single-object message. @default LATEST_ORDER_VERSION */
@@ -91,6 +93,7 @@ export function produceOrders(options: ProduceOrdersOptions): Observable<Produce
     seed,
     batchSize = 1000,
     firstOrder = 1,
+    run,
     signal,
     schemaVersion = LATEST_ORDER_VERSION,
   } = options;
@@ -119,7 +122,7 @@ export function produceOrders(options: ProduceOrdersOptions): Observable<Produce
     const makeMessage = (): Made => {
       const n = next++;
       if (badRate > 0 && random() < badRate) {
-        const bad = makeBadMessage(n, random);
+        const bad = makeBadMessage(n, random, run);
         const value = bad.kind === "poison" ? bad.value : codec.encode(bad.value);
         const key = bad.kind === "invalid" ? bad.value.orderId : null;
         return {
@@ -127,7 +130,7 @@ export function produceOrders(options: ProduceOrdersOptions): Observable<Produce
           order: null,
         };
       }
-      const order = makeOrder(n, random);
+      const order = makeOrder(n, random, { run });
       return { record: record(order.orderId, codec.encode(order), codec.headers), order };
     };
     const send = (made: Made[]) =>

@@ -1,0 +1,40 @@
+import { deepEqual } from "node:assert/strict";
+import { describeStartPoints } from "./_start_points.ts";
+
+Deno.test("describeStartPoints() starts a known group at its committed offsets and counts what waits", () => {
+  const lines = describeStartPoints("g", "orders", [
+    { partition: 0, committed: 5n, low: 0n, high: 9n },
+    { partition: 1, committed: 3n, low: 0n, high: 3n },
+  ], false);
+  deepEqual(lines, [
+    "group g on topic orders, 2 partitions",
+    "  partition 0 starts at its committed offset 5 (4 waiting)",
+    "  partition 1 starts at its committed offset 3 (0 waiting)",
+    "4 messages waiting",
+  ]);
+});
+
+Deno.test("describeStartPoints() starts a new group with --from-beginning at the earliest stored offset", () => {
+  const lines = describeStartPoints("g", "orders", [
+    { partition: 0, committed: null, low: 2n, high: 3n },
+  ], true);
+  deepEqual(lines, [
+    "group g on topic orders, 1 partition (a new group: nothing committed yet)",
+    "  partition 0 starts at the beginning, offset 2 (1 waiting)",
+    "1 message waiting",
+  ]);
+});
+
+Deno.test("describeStartPoints() gives the --from-beginning hint only when a new group skips messages", () => {
+  const empty = describeStartPoints("g", "orders", [
+    { partition: 0, committed: null, low: 4n, high: 4n },
+  ], false);
+  deepEqual(empty.at(-1), "0 messages waiting");
+  const skipping = describeStartPoints("g", "orders", [
+    { partition: 0, committed: null, low: 0n, high: 1n },
+  ], false);
+  deepEqual(
+    skipping.at(-1),
+    "orders holds 1 message that a new group starting at the end does not read: run with --from-beginning to read them",
+  );
+});
