@@ -10,7 +10,6 @@ import { createKafka } from "./client.ts";
 import { readTopic } from "./read_topic.ts";
 import { tailTopics } from "./tail_topics.ts";
 
-const bytes = (text: string) => new TextEncoder().encode(text);
 const text = (value: Uint8Array | null) => value && new TextDecoder().decode(value);
 
 Deno.test("readTopic() and tailTopics() never hand out records of an open or aborted transaction", async () => {

@@ -118,14 +118,28 @@ export async function connectTransactionalProducer(
   let closed = false;
   let queue: Promise<unknown> = Promise.resolve();
 
+  /** Set while the producer's transaction state is unknown, until a new one replaced it. */
+  let stale = false;
   /** Replaces a producer whose transaction state is unknown; the new one settles what was open. */
   const reset = async () => {
-    const stale = producer;
-    await stale.disconnect().catch(() => {});
+    stale = true;
+    await producer.disconnect().catch(() => {});
     producer = await connectFenced(kafka, transactionalId, transactionTimeoutMs);
+    stale = false;
   };
 
-  const attempt = async (batch: TransactionBatch): Promise<"committed" | { failed: unknown }> => {
+  /**
+   * One try at `batch`. A failed commit leaves its outcome unknown: the
+   * producer is replaced (which completes or aborts the transaction) and the
+   * group's offsets tell which; `unsure` carries that question over to the
+   * next try when the replacement itself failed.
+   */
+  const attempt = async (batch: TransactionBatch, unsure: { value: boolean }) => {
+    if (stale) await reset();
+    if (unsure.value) {
+      if (await isCommitted(kafka, batch.offsets)) return "committed";
+      unsure.value = false;
+    }
     const transaction = await producer.transaction();
     try {
       for (const { topic, records } of batch.writes) {
@@ -147,26 +161,35 @@ export async function connectTransactionalProducer(
     } catch (error) {
       if (isFenced(error)) throw fenced(transactionalId, error);
       await transaction.abort().catch(reset);
-      return { failed: error };
+      throw error;
     }
     try {
       await transaction.commit();
       return "committed";
     } catch (error) {
       if (isFenced(error)) throw fenced(transactionalId, error);
+      unsure.value = true;
       await reset();
-      return (await isCommitted(kafka, batch.offsets)) ? "committed" : { failed: error };
+      if (await isCommitted(kafka, batch.offsets)) return "committed";
+      unsure.value = false;
+      throw error;
     }
   };
 
   const run = async (batch: TransactionBatch): Promise<void> => {
+    const unsure = { value: false };
     for (let n = 1;; n++) {
       if (closed) {
         throw new Error(`Cannot commit: the producer ${transactionalId} is disconnected`);
       }
-      const outcome = await attempt(batch);
-      if (outcome === "committed") return;
-      if (n >= attempts || !isRetriable(outcome.failed)) throw outcome.failed;
+      try {
+        await attempt(batch, unsure);
+        return;
+      } catch (error) {
+        // Aborted, or never begun: nothing of this try is visible.
+        if (error instanceof ProducerFencedError) throw error;
+        if (n >= attempts || !isRetriable(error)) throw error;
+      }
       await sleep(backoffMs(n));
     }
   };
