@@ -231,6 +231,12 @@ async function connectFenced(
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
+    // A send right after a commit meets the coordinator still writing the
+    // markers (CONCURRENT_TRANSACTIONS, for milliseconds): kafkajs's first
+    // retry after 300 ms would cap a partition at a few transactions a second.
+    // Bounded, so a broker that stays away fails the try, which is then
+    // aborted and tried again whole.
+    retry: { initialRetryTime: 20, maxRetryTime: 5_000, retries: 10 },
   });
   try {
     await producer.connect();
@@ -262,20 +268,20 @@ async function isCommitted(kafka: Kafka, offsets: GroupOffsets): Promise<boolean
   }
 }
 
-/** Runs `call` again while it fails with a retriable error, up to about 30 s. */
+/** Runs `call` again while it fails with a retriable error, for about 30 s. */
 async function retryStep<T>(call: () => Promise<T>): Promise<T> {
   for (let n = 1;; n++) {
     try {
       return await call();
     } catch (error) {
-      if (isFenced(error) || !isRetriable(error) || n >= 12) throw error;
+      if (isFenced(error) || !isRetriable(error) || n >= 15) throw error;
       await sleep(backoffMs(n));
     }
   }
 }
 
 function backoffMs(attempt: number): number {
-  return Math.min(100 * 2 ** (attempt - 1), 5_000);
+  return Math.min(20 * 2 ** (attempt - 1), 5_000);
 }
 
 function sleep(ms: number): Promise<void> {
