@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   "CONFIG_INVALID",
   "BROKER_UNAVAILABLE",
   "BROKER_START_FAILED",
+  "PRODUCER_FENCED",
   "UNEXPECTED",
 ] as const;
 
@@ -130,6 +131,17 @@ export class DeadLetterWriteError extends PipelineError {
   constructor(message: string, options?: PipelineErrorOptions) {
     super("DEAD_LETTER_WRITE_FAILED", "fatal", message, options);
     this.name = "DeadLetterWriteError";
+  }
+}
+
+/**
+ * A newer producer with the same transactional id took over (the partition it
+ * writes for was assigned elsewhere): this one must stop writing for it.
+ */
+export class ProducerFencedError extends PipelineError {
+  constructor(message: string, options?: PipelineErrorOptions) {
+    super("PRODUCER_FENCED", "fatal", message, options);
+    this.name = "ProducerFencedError";
   }
 }
 

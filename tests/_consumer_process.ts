@@ -21,6 +21,22 @@ export interface ConsumerProcess {
   finished(): Promise<number>;
 }
 
+/**
+ * Consume flags that stretch a drain over seconds without losing an order, so
+ * a signal lands mid-stream: transient failures with a short backoff, and 15
+ * retries, which make a dead letter (or a trip to the retry tier) all but
+ * impossible; a short session so a killed member is replaced sooner (6 s is
+ * the broker's lowest allowed value).
+ */
+export const SLOW_DRAIN_ARGS: readonly string[] = [
+  "--fail-rate=0.3",
+  "--backoff=5ms",
+  "--max-backoff=40ms",
+  "--max-retries=15",
+  "--status-interval=200ms",
+  "--session-timeout=6s",
+];
+
 const CLI = new URL("../pipeline/cli/consume.ts", import.meta.url).pathname;
 
 /** Starts the consume CLI with `args`. */

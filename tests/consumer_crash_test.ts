@@ -3,7 +3,7 @@ import { lastValueFrom } from "rxjs";
 import { committedOffsets, topicOffsets } from "../pipeline/kafka/topics.ts";
 import { produceOrders } from "../pipeline/producer/order_producer.ts";
 import { createTopic } from "./_kafka_helpers.ts";
-import { outcomes, startConsumer } from "./_consumer_process.ts";
+import { outcomes, SLOW_DRAIN_ARGS, startConsumer } from "./_consumer_process.ts";
 import { testBrokers, uniqueTopic } from "./_shared_broker.ts";
 
 const ORDERS = 6000;
@@ -21,15 +21,7 @@ async function setUp(label: string) {
     `--dlq-topic=${dlqTopic}`,
     `--group=${topic}-g`,
     "--from-beginning",
-    // Transient failures with a short backoff make the run last seconds, so a
-    // signal lands mid-stream; 15 retries make a dead letter all but impossible.
-    "--fail-rate=0.3",
-    "--backoff=5ms",
-    "--max-backoff=40ms",
-    "--max-retries=15",
-    "--status-interval=200ms",
-    // The broker's lowest allowed value: a SIGKILLed member is replaced sooner.
-    "--session-timeout=6s",
+    ...SLOW_DRAIN_ARGS,
     // A graceful stop finishes what is in flight; a small window keeps it mid-stream.
     "--max-in-flight=20",
   ];

@@ -9,7 +9,13 @@ import { type MonoTypeOperatorFunction, Observable } from "rxjs";
 import { emptyAggregate } from "../operators/aggregate.ts";
 import type { Aggregate } from "../operators/aggregate.ts";
 import type { ConsumerStats } from "./consumer_stats.ts";
-import { snapshotAggregate, snapshotRecord, type StatsSnapshot } from "./stats_snapshot.ts";
+import { latestSnapshots } from "./latest_snapshots.ts";
+import {
+  snapshotAggregate,
+  snapshotKey,
+  snapshotRecord,
+  type StatsSnapshot,
+} from "./stats_snapshot.ts";
 
 /** Options for {@link createSnapshotPublisher}. */
 export interface SnapshotPublisherOptions {
@@ -19,9 +25,10 @@ export interface SnapshotPublisherOptions {
   /** Writes snapshot records to the stats topic; resolves once acknowledged. */
   write(records: Array<{ key: string; value: Uint8Array }>): Promise<void>;
   /**
-   * The latest snapshots the stats topic holds, read when partitions are
-   * assigned, so a partition taken over from another consumer (or from this
-   * group's last run) goes on from its snapshot instead of from zero.
+   * The snapshots the stats topic holds, in log order (the latest of each
+   * partition wins), read when partitions are assigned, so a partition taken
+   * over from another consumer (or from this group's last run) goes on from
+   * its snapshot instead of from zero.
    */
   load(): Promise<StatsSnapshot[]>;
   /** Publish at most this often, in ms. @default 1000 */
@@ -116,12 +123,10 @@ export function createSnapshotPublisher(options: SnapshotPublisherOptions): Snap
     loading ??= (async () => {
       try {
         const wanted = [...pending];
-        const snapshots = await load();
+        const latest = latestSnapshots(await load(), groupId);
         for (const partition of wanted) {
           if (!pending.delete(partition)) continue;
-          const found = snapshots.find((s) =>
-            s.topic === topic && s.partition === partition && s.groupId === groupId
-          );
+          const found = latest.get(snapshotKey(topic, partition));
           const from = found ? snapshotAggregate(found) : emptyAggregate();
           bases.set(partition, { from, at: atAssignment.get(partition) ?? emptyAggregate() });
         }

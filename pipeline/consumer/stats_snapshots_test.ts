@@ -99,6 +99,29 @@ Deno.test("a partition taken over goes on from its last snapshot of the group", 
   ]);
 });
 
+Deno.test("a partition taken over goes on from its latest snapshot when the topic holds several", async () => {
+  const at = (count: number): StatsSnapshot => ({
+    topic: "orders",
+    partition: 0,
+    count,
+    sumCents: count * 100,
+    min: 1,
+    max: 1,
+    nextOffset: String(count),
+    groupId: "g",
+    updatedAt: 1,
+  });
+  const { p, writes } = publisher([at(3), at(7), at(12)]);
+  const stats$ = new Subject<ConsumerStats>();
+  const done = lastValueFrom(stats$.pipe(p.publish));
+  p.assign([0]);
+  await tick();
+  stats$.next(statsOf({ 0: [1] }));
+  stats$.complete();
+  await done;
+  assert.deepEqual(writes[0].map((s) => [s.partition, s.count]), [[0, 13]]);
+});
+
 Deno.test("a revoked partition is no longer written", async () => {
   const { p, writes } = publisher([]);
   const stats$ = new Subject<ConsumerStats>();

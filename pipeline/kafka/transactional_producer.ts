@@ -1,12 +1,28 @@
 /**
- * A transactional producer: writes records and a consumer group's offsets in
- * one Kafka transaction, so progress is committed exactly when the records
- * are, and a crash in between leaves neither (the replay's exactly-once).
+ * A transactional producer: writes records to several topics and a consumer
+ * group's offsets in one Kafka transaction, so progress is committed exactly
+ * when the records are, and a crash in between leaves neither. `dlq replay`
+ * uses it, and so does the consumer's exactly-once mode, one per input
+ * partition.
+ *
+ * kafkajs leaves a few troubles of transactions to its caller, and they are
+ * handled here:
+ * - it fences nothing on `connect()`: the producer id (and so the fencing of
+ *   an older producer with the same transactional id) comes with the first
+ *   transaction, so connecting runs an empty one;
+ * - `sendOffsets` is not retried when `AddOffsetsToTxn` meets the previous
+ *   transaction still completing (CONCURRENT_TRANSACTIONS, common for
+ *   transactions back to back) or a coordinator that is loading or moved;
+ * - a failed commit or abort leaves its transaction state stuck, and the
+ *   outcome of a failed commit unknown: a new producer with the same id
+ *   settles it (the broker completes or aborts what was open), and the
+ *   group's committed offsets then tell which it was.
  *
  * @module
  */
 import { Buffer } from "node:buffer";
-import type { Producer } from "kafkajs";
+import type { Admin, Kafka, Producer } from "kafkajs";
+import { ProducerFencedError } from "../errors.ts";
 import { createKafka } from "./client.ts";
 import type { OutboundRecord } from "./kafka_producer.ts";
 
@@ -17,92 +33,300 @@ export interface GroupOffsets {
   partitions: ReadonlyArray<{ partition: number; offset: bigint }>;
 }
 
+/** Records for one topic, inside a transaction. */
+export interface TopicWrite {
+  topic: string;
+  records: readonly OutboundRecord[];
+}
+
+/** What one transaction carries: records for any topics, and the consumed offsets. */
+export interface TransactionBatch {
+  writes: readonly TopicWrite[];
+  offsets: GroupOffsets;
+}
+
 /** A connected transactional producer. */
 export interface TransactionalSink {
-  /** Sends `records` to `topic` and commits `offsets`, atomically; retries a failed transaction. */
+  /** The transactional id it writes with. */
+  readonly transactionalId: string;
+  /**
+   * Writes every record of `batch` and commits its offsets in one transaction.
+   * Resolves once it is committed, exactly once however often it had to be
+   * tried. Rejects with {@link ProducerFencedError} when a newer producer
+   * with the same transactional id took over, or with the broker's error when
+   * a write is refused for good (a record too large, say); the transaction is
+   * then aborted and nothing of it is visible to read-committed readers.
+   */
+  commit(batch: TransactionBatch): Promise<void>;
+  /** `commit` with the records of one topic. */
   sendWithOffsets(topic: string, records: OutboundRecord[], offsets: GroupOffsets): Promise<void>;
-  /** Commits `offsets` alone, in a transaction. */
+  /** `commit` with offsets alone. */
   commitOffsets(offsets: GroupOffsets): Promise<void>;
   disconnect(): Promise<void>;
 }
 
+/** Options for {@link connectTransactionalProducer}. */
+export interface TransactionalProducerOptions {
+  brokers: readonly string[];
+  transactionalId: string;
+  /** Client id in broker logs. @default "order-pipeline-replay" */
+  clientId?: string;
+  /** Attempts at one transaction before its error is passed on. @default 5 */
+  attempts?: number;
+  /** How long the broker lets a transaction stay open before aborting it, in ms. @default 60000 */
+  transactionTimeoutMs?: number;
+}
+
 /**
- * Connects a producer with `transactionalId`. Connecting fences any earlier
- * producer with the same id and aborts its open transaction, so a replay
- * killed midway leaves nothing half-sent behind for read-committed consumers.
+ * Connects a producer with `transactionalId` and fences: any earlier producer
+ * with the same id can no longer write or commit, and the transaction it left
+ * open is aborted before this resolves. So a replay or a consumer killed
+ * midway leaves nothing half-sent for read-committed readers, and the group's
+ * offsets read after connecting are final.
  *
  * @example
  * ```ts ignore
  * import { connectTransactionalProducer } from "./transactional_producer.ts";
  * const sink = await connectTransactionalProducer({ brokers: ["127.0.0.1:9092"], transactionalId: "replay" });
- * await sink.sendWithOffsets("orders", [{ value: new Uint8Array([1]) }], {
- *   groupId: "orders-dlq-replay", topic: "orders-dlq", partitions: [{ partition: 0, offset: 1n }],
+ * await sink.commit({
+ *   writes: [{ topic: "orders", records: [{ value: new Uint8Array([1]) }] }],
+ *   offsets: { groupId: "orders-dlq-replay", topic: "orders-dlq", partitions: [{ partition: 0, offset: 1n }] },
  * });
  * await sink.disconnect();
  * ```
  */
-export async function connectTransactionalProducer(options: {
-  brokers: readonly string[];
-  transactionalId: string;
-  clientId?: string;
-  /** Attempts at one transaction before giving up. @default 3 */
-  attempts?: number;
-}): Promise<TransactionalSink> {
-  const { brokers, transactionalId, clientId = "order-pipeline-replay", attempts = 3 } = options;
-  const kafka = createKafka({ brokers, clientId });
-  const producer: Producer = kafka.producer({
+export async function connectTransactionalProducer(
+  options: TransactionalProducerOptions,
+): Promise<TransactionalSink> {
+  const {
+    brokers,
     transactionalId,
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-  });
-  await producer.connect();
+    clientId = "order-pipeline-replay",
+    attempts = 5,
+    transactionTimeoutMs = 60_000,
+  } = options;
+  if (transactionalId === "") {
+    throw new TypeError("Cannot connect a transactional producer: 'transactionalId' is empty");
+  }
+  if (!Number.isInteger(attempts) || attempts < 1) {
+    throw new RangeError(
+      `Cannot connect a transactional producer: 'attempts' must be a whole number >= 1, got ${attempts}`,
+    );
+  }
+  const kafka = createKafka({ brokers, clientId });
+  let producer = await connectFenced(kafka, transactionalId, transactionTimeoutMs);
+  let closed = false;
+  let queue: Promise<unknown> = Promise.resolve();
 
-  const inTransaction = async (
-    topic: string | null,
-    records: OutboundRecord[],
-    offsets: GroupOffsets,
-  ) => {
-    for (let attempt = 1;; attempt++) {
-      const transaction = await producer.transaction();
-      try {
-        if (topic !== null && records.length > 0) {
-          await transaction.send({
-            topic,
-            acks: -1,
-            messages: records.map((r) => ({
-              key: toBuffer(r.key),
-              value: toBuffer(r.value),
-              headers: r.headers && Object.fromEntries(
-                Object.entries(r.headers).map(([name, v]) => [name, toBuffer(v) ?? ""]),
-              ),
-              partition: r.partition,
-            })),
-          });
-        }
-        await transaction.sendOffsets({
-          consumerGroupId: offsets.groupId,
+  /** Set while the producer's transaction state is unknown, until a new one replaced it. */
+  let stale = false;
+  /** Replaces a producer whose transaction state is unknown; the new one settles what was open. */
+  const reset = async () => {
+    stale = true;
+    await producer.disconnect().catch(() => {});
+    producer = await connectFenced(kafka, transactionalId, transactionTimeoutMs);
+    stale = false;
+  };
+
+  /**
+   * One try at `batch`. A failed commit leaves its outcome unknown: the
+   * producer is replaced (which completes or aborts the transaction) and the
+   * group's offsets tell which; `unsure` carries that question over to the
+   * next try when the replacement itself failed.
+   */
+  const attempt = async (batch: TransactionBatch, unsure: { value: boolean }) => {
+    if (stale) await reset();
+    if (unsure.value) {
+      if (await isCommitted(kafka, batch.offsets)) return "committed";
+      unsure.value = false;
+    }
+    const transaction = await producer.transaction();
+    try {
+      for (const { topic, records } of batch.writes) {
+        if (records.length === 0) continue;
+        await transaction.send({ topic, acks: -1, messages: records.map(toMessage) });
+      }
+      await retryStep(() =>
+        transaction.sendOffsets({
+          consumerGroupId: batch.offsets.groupId,
           topics: [{
-            topic: offsets.topic,
-            partitions: offsets.partitions.map((p) => ({
+            topic: batch.offsets.topic,
+            partitions: batch.offsets.partitions.map((p) => ({
               partition: p.partition,
               offset: String(p.offset),
             })),
           }],
-        });
-        await transaction.commit();
-        return;
-      } catch (error) {
-        await transaction.abort().catch(() => {});
-        if (attempt >= attempts) throw error;
-      }
+        })
+      );
+    } catch (error) {
+      if (isFenced(error)) throw fenced(transactionalId, error);
+      await transaction.abort().catch(reset);
+      throw error;
+    }
+    try {
+      await transaction.commit();
+      return "committed";
+    } catch (error) {
+      if (isFenced(error)) throw fenced(transactionalId, error);
+      unsure.value = true;
+      await reset();
+      if (await isCommitted(kafka, batch.offsets)) return "committed";
+      unsure.value = false;
+      throw error;
     }
   };
 
+  const run = async (batch: TransactionBatch): Promise<void> => {
+    const unsure = { value: false };
+    for (let n = 1;; n++) {
+      if (closed) {
+        throw new Error(`Cannot commit: the producer ${transactionalId} is disconnected`);
+      }
+      try {
+        await attempt(batch, unsure);
+        return;
+      } catch (error) {
+        // Aborted, or never begun: nothing of this try is visible.
+        if (error instanceof ProducerFencedError) throw error;
+        if (n >= attempts || !isRetriable(error)) throw error;
+      }
+      await sleep(backoffMs(n));
+    }
+  };
+
+  const commit = (batch: TransactionBatch): Promise<void> => {
+    if (batch.offsets.partitions.length === 0) {
+      return Promise.reject(
+        new RangeError("Cannot commit a transaction: 'offsets.partitions' is empty"),
+      );
+    }
+    // One transaction at a time: kafkajs refuses to begin one while another is open.
+    const done = queue.then(() => run(batch));
+    queue = done.catch(() => {});
+    return done;
+  };
+
   return {
-    sendWithOffsets: (topic, records, offsets) => inTransaction(topic, records, offsets),
-    commitOffsets: (offsets) => inTransaction(null, [], offsets),
-    disconnect: () => producer.disconnect(),
+    transactionalId,
+    commit,
+    sendWithOffsets: (topic, records, offsets) => commit({ writes: [{ topic, records }], offsets }),
+    commitOffsets: (offsets) => commit({ writes: [], offsets }),
+    disconnect: async () => {
+      closed = true;
+      await queue;
+      await producer.disconnect();
+    },
+  };
+}
+
+/** A producer with `transactionalId`, its producer id initialised: older ones are fenced. */
+async function connectFenced(
+  kafka: Kafka,
+  transactionalId: string,
+  transactionTimeout: number,
+): Promise<Producer> {
+  const producer = kafka.producer({
+    transactionalId,
+    transactionTimeout,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    // A send right after a commit meets the coordinator still writing the
+    // markers (CONCURRENT_TRANSACTIONS, for milliseconds): kafkajs's first
+    // retry after 300 ms would cap a partition at a few transactions a second.
+    // Bounded, so a broker that stays away fails the try, which is then
+    // aborted and tried again whole.
+    retry: { initialRetryTime: 20, maxRetryTime: 5_000, retries: 10 },
+  });
+  try {
+    await producer.connect();
+    // The first transaction initialises the producer id (InitProducerId):
+    // that is the fencing. An empty one ends without a request to the broker.
+    await retryStep(async () => {
+      const transaction = await producer.transaction();
+      await transaction.abort();
+    });
+    return producer;
+  } catch (error) {
+    await producer.disconnect().catch(() => {});
+    throw isFenced(error) ? fenced(transactionalId, error) : error;
+  }
+}
+
+/** Whether the group committed at least `offsets` on every partition named. */
+async function isCommitted(kafka: Kafka, offsets: GroupOffsets): Promise<boolean> {
+  const admin: Admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [entry] = await retryStep(() =>
+      admin.fetchOffsets({ groupId: offsets.groupId, topics: [offsets.topic] })
+    );
+    const committed = new Map(entry.partitions.map((p) => [p.partition, BigInt(p.offset)]));
+    return offsets.partitions.every((p) => (committed.get(p.partition) ?? -1n) >= p.offset);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Runs `call` again while it fails with a retriable error, for about 30 s. */
+async function retryStep<T>(call: () => Promise<T>): Promise<T> {
+  for (let n = 1;; n++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (isFenced(error) || !isRetriable(error) || n >= 15) throw error;
+      await sleep(backoffMs(n));
+    }
+  }
+}
+
+function backoffMs(attempt: number): number {
+  return Math.min(20 * 2 ** (attempt - 1), 5_000);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** An error and the causes it wraps (kafkajs wraps the last error when its retries run out). */
+function* chain(error: unknown): Generator<Record<string, unknown>> {
+  for (let e = error, depth = 0; e && typeof e === "object" && depth < 5; depth++) {
+    yield e as Record<string, unknown>;
+    e = (e as { cause?: unknown }).cause;
+  }
+}
+
+/** Broker errors that mean a newer producer holds the transactional id. */
+const FENCED = new Set(["INVALID_PRODUCER_EPOCH", "PRODUCER_FENCED"]);
+const FENCED_CODES = new Set([47, 90]);
+
+function isFenced(error: unknown): boolean {
+  for (const e of chain(error)) {
+    if (FENCED.has(e.type as string) || FENCED_CODES.has(e.code as number)) return true;
+  }
+  return false;
+}
+
+function isRetriable(error: unknown): boolean {
+  for (const e of chain(error)) if (e.retriable === true) return true;
+  return false;
+}
+
+function fenced(transactionalId: string, cause: unknown): ProducerFencedError {
+  return new ProducerFencedError(
+    `The producer ${transactionalId} was fenced: a newer producer with the same transactional id took over`,
+    { cause },
+  );
+}
+
+function toMessage(record: OutboundRecord) {
+  return {
+    key: toBuffer(record.key),
+    value: toBuffer(record.value),
+    headers: record.headers && Object.fromEntries(
+      Object.entries(record.headers).map(([name, v]) => [name, toBuffer(v) ?? ""]),
+    ),
+    partition: record.partition,
   };
 }
 
