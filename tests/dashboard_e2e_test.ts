@@ -7,6 +7,8 @@ import { createCodec } from "../pipeline/avro/avro_codec.ts";
 import { loadSchema } from "../pipeline/avro/load_schema.ts";
 import type { ConsumerStats } from "../pipeline/consumer/consumer_stats.ts";
 import { consumeOrders } from "../pipeline/consumer/order_consumer.ts";
+import { topicSpecs } from "../pipeline/config.ts";
+import { ensureTopics } from "../pipeline/kafka/topics.ts";
 import { startDashboard } from "../pipeline/dashboard/start_dashboard.ts";
 import { connectProducer } from "../pipeline/kafka/kafka_producer.ts";
 import { createConsumerMetrics } from "../pipeline/metrics/consumer_metrics.ts";
@@ -33,6 +35,8 @@ Deno.test({
       stats: `${base}-stats`,
     };
     const groupId = `${base}-group`;
+    // The consumer and the dashboard wait for topics; the consume task would make them.
+    await ensureTopics(brokers, topicSpecs(topics));
     const dashboard = await startDashboard({ brokers, port: 0, topics, groupId });
 
     // The flaky order fails every attempt until the fault is "fixed".

@@ -17,6 +17,7 @@ import { decodeDeadLetter } from "../dead_letter/decode_dead_letter.ts";
 import { replayCount } from "../dead_letter/build_replay_record.ts";
 import { errorMessage } from "../errors.ts";
 import type { KafkaRecord } from "../kafka/kafka_record.ts";
+import type { TailStatus } from "../kafka/tail_topics.ts";
 import { mergeAggregates } from "../operators/aggregate.ts";
 import type { Order } from "../orders/order.ts";
 
@@ -88,6 +89,8 @@ export interface DashboardView {
     updatedAt: number | null;
   }>;
   tables: { orders: MessageRow[]; retry: MessageRow[]; dlq: DeadLetterRow[] };
+  /** How the reader of each tailed topic stands: tailing, or waiting for the broker since when and why. */
+  readers: Record<string, TailStatus>;
   updatedAt: number;
 }
 
@@ -111,6 +114,8 @@ export interface DashboardState {
     topic: string,
     offsets: ReadonlyArray<{ partition: number; low: bigint; high: bigint }>,
   ): void;
+  /** Records how the reader of `topic` stands. */
+  setReader(topic: string, status: TailStatus): void;
   /** Adds the current average to the chart and updates the throughput; call once a second. */
   sample(): void;
   /** The latest dead letter at `partition`/`offset` still in the table, if any. */
@@ -152,6 +157,7 @@ export function createDashboardState(options: DashboardStateOptions): DashboardS
   const history: Array<[number, number]> = [];
   const processedSamples: Array<[number, number]> = [];
   let throughput = 0;
+  const readers: Record<string, TailStatus> = {};
 
   const aggregate = () =>
     mergeAggregates(
@@ -260,6 +266,9 @@ export function createDashboardState(options: DashboardStateOptions): DashboardS
         if (o.high > (high.get(key) ?? 0n)) high.set(key, o.high);
       }
     },
+    setReader(topic, status) {
+      readers[topic] = status;
+    },
     sample() {
       const t = now();
       const { average, count } = aggregate();
@@ -314,6 +323,7 @@ export function createDashboardState(options: DashboardStateOptions): DashboardS
           retry: [...tables.retry],
           dlq: [...tables.dlq],
         },
+        readers: { ...readers },
         updatedAt: now(),
       };
     },

@@ -7,14 +7,14 @@
 import { lastValueFrom } from "rxjs";
 import { DEFAULT_TOPICS, topicSpecs } from "../config.ts";
 import { replayOne } from "../dead_letter/replay_one.ts";
-import { errorMessage } from "../errors.ts";
 import { connectProducer, type KafkaSink } from "../kafka/kafka_producer.ts";
 import { tailTopics } from "../kafka/tail_topics.ts";
 import { ensureTopics } from "../kafka/topics.ts";
+import { backoffDelay } from "../operators/backoff.ts";
 import { produceOrders } from "../producer/order_producer.ts";
 import { createDashboardApp, type DashboardActions } from "./dashboard_app.ts";
 import { createDashboardMetrics } from "./dashboard_metrics.ts";
-import { createDashboardState } from "./dashboard_state.ts";
+import { createDashboardState, type DashboardView } from "./dashboard_state.ts";
 
 /** Options for {@link startDashboard}. */
 export interface StartDashboardOptions {
@@ -53,7 +53,7 @@ export interface RunningDashboard {
  * await dashboard.stop();
  * ```
  */
-export async function startDashboard(options: StartDashboardOptions): Promise<RunningDashboard> {
+export function startDashboard(options: StartDashboardOptions): Promise<RunningDashboard> {
   const { brokers, host = "127.0.0.1", port = 8080, groupId = "order-pipeline", tableSize } =
     options;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -67,14 +67,19 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Ru
   };
   const token = options.token ??
     (isLoopback(host) ? null : crypto.randomUUID().replaceAll("-", ""));
-  await ensureTopics(brokers, topicSpecs(topics));
+  // Topics are made on the first produce rather than here: a dashboard
+  // started beside a broker that is still starting must serve at once.
+  let topicsMade: Promise<unknown> | undefined;
+  const ensure = () =>
+    topicsMade ??= ensureTopics(brokers, topicSpecs(topics)).catch((err) => {
+      topicsMade = undefined;
+      throw err;
+    });
 
   const state = createDashboardState({ topics: { ...topics, groupId }, tableSize });
   const metrics = createDashboardMetrics(() => state.view());
   const listeners = new Set<() => void>();
   let dirty = true;
-  let failure: string | undefined;
-  let ready = false;
 
   const tail = tailTopics({
     brokers,
@@ -87,18 +92,20 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Ru
     ],
     onOffsets: (topic, offsets) => {
       state.setOffsets(topic, offsets);
-      ready = true;
       dirty = true;
     },
-  }).subscribe({
-    next: (record) => {
-      state.ingest(record);
+    onStatus: (topic, status) => {
+      state.setReader(topic, status);
       dirty = true;
+      if (status.state === "waiting" && status.attempts === 1) {
+        console.error(`dashboard: waiting for the broker to read ${topic}: ${status.reason}`);
+      }
+      if (status.state === "tailing") console.error(`dashboard: reading ${topic}`);
     },
-    error: (err) => {
-      failure = `reading topics failed: ${errorMessage(err)}`;
-      console.error(`dashboard: ${failure}`);
-    },
+    retryDelay: (n) => backoffDelay(n, { baseDelay: 500, maxDelay: 5000, jitter: "none" }),
+  }).subscribe((record) => {
+    state.ingest(record);
+    dirty = true;
   });
   const sampler = setInterval(() => {
     state.sample();
@@ -116,6 +123,7 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Ru
   let nextOrder = Date.now() % 1_000_000;
   const actions: DashboardActions = {
     async produce(count, badRate) {
+      await ensure();
       const firstOrder = nextOrder;
       nextOrder += count;
       const progress = await lastValueFrom(
@@ -147,17 +155,14 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Ru
     token,
     registry: metrics.registry,
     signal: closing.signal,
-    health: () =>
-      failure
-        ? { ok: false, detail: failure }
-        : { ok: ready, detail: ready ? "tailing topics" : "starting" },
+    health: () => readersHealth(state.view().readers),
   });
   const server = Deno.serve({ hostname: host, port, onListen: () => {} }, app.fetch);
   const address = server.addr;
   const shown = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
   const url = `http://${shown}:${address.port}/${token ? `?token=${token}` : ""}`;
 
-  return {
+  return Promise.resolve({
     url,
     token,
     async stop() {
@@ -169,15 +174,25 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Ru
       await server.shutdown();
       await sink?.then((p) => p.disconnect()).catch(() => {});
     },
-  };
+  });
+}
+
+/**
+ * Healthy while every topic's reader reads; otherwise the detail names each
+ * topic that is not read yet, and since when its reader waits.
+ */
+function readersHealth(readers: DashboardView["readers"]): { ok: boolean; detail: string } {
+  const behind = Object.entries(readers).flatMap(([topic, status]) => {
+    if (status.state === "tailing") return [];
+    if (status.state === "starting") return [`${topic}: starting`];
+    const at = new Date(status.since).toISOString();
+    return [`${topic}: waiting for the broker since ${at} (${status.reason})`];
+  });
+  return behind.length === 0 && Object.keys(readers).length > 0
+    ? { ok: true, detail: "tailing topics" }
+    : { ok: false, detail: behind.join("; ") || "starting" };
 }
 
 function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || host === "[::1]" || /^127\./.test(host);
 }
-
-/**
- * Tools started together (the demo starts the consumer and the dashboard at
- * once) may create the same topic at the same moment; the loser's wait for
- * leaders then fails although the topic is fine, and a second look sees it.
- */

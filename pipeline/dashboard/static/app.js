@@ -123,7 +123,24 @@ function drawChart(history) {
   svg.replaceChildren(...parts);
 }
 
+function renderReaders(readers) {
+  const waiting = Object.entries(readers).filter(([, status]) => status.state !== "tailing");
+  const banner = $("readers");
+  banner.hidden = waiting.length === 0;
+  banner.replaceChildren(...waiting.map(([topic, status]) =>
+    el(
+      "div",
+      status.state === "waiting"
+        ? `${topic}: waiting for the broker since ${
+          time(status.since)
+        } (attempt ${status.attempts}: ${status.reason})`
+        : `${topic}: connecting…`,
+    )
+  ));
+}
+
 function render(view) {
+  renderReaders(view.readers);
   $("topics").textContent = `${view.topics.orders} · group ${view.topics.groupId}`;
   $("orders-topic").textContent = view.topics.orders;
   $("retry-topic").textContent = view.topics.retry;
