@@ -1,25 +1,39 @@
 /**
  * Starts the dashboard: tails the pipeline's topics into the dashboard state,
- * wires the produce and replay actions to Kafka, and serves the app.
+ * watches the consumer group, wires produce, replay and the topic browser to
+ * Kafka, and serves the app.
  *
  * @module
  */
 import { lastValueFrom } from "rxjs";
 import { DEFAULT_TOPICS, topicSpecs } from "../config.ts";
-import { replayOne } from "../dead_letter/replay_one.ts";
-import { connectProducer, type KafkaSink } from "../kafka/kafka_producer.ts";
+import { readDeadLetterHeaders } from "../dead_letter/read_dead_letter_headers.ts";
+import { decodeDeadLetter } from "../dead_letter/decode_dead_letter.ts";
+import { errorMessage } from "../errors.ts";
+import { describeGroup } from "../kafka/describe_group.ts";
+import type { KafkaRecord } from "../kafka/kafka_record.ts";
+import { readPartition } from "../kafka/read_partition.ts";
 import { tailTopics } from "../kafka/tail_topics.ts";
 import { ensureTopics } from "../kafka/topics.ts";
 import { backoffDelay } from "../operators/backoff.ts";
 import { produceOrders } from "../producer/order_producer.ts";
-import { createDashboardApp, type DashboardActions } from "./dashboard_app.ts";
+import { replayDeadLetters, type ReplayEvent } from "../replay/replay_dead_letters.ts";
+import {
+  ConflictError,
+  createDashboardApp,
+  type DashboardActions,
+  hostName,
+} from "./dashboard_app.ts";
 import { createDashboardMetrics } from "./dashboard_metrics.ts";
 import { createDashboardState, type DashboardView } from "./dashboard_state.ts";
+import { matchesDeadLetter } from "./dead_letter_filter.ts";
+import { describeRecord, type RecordKind } from "./describe_record.ts";
+import { createReplayJob, type ReplayJob } from "./replay_job.ts";
 
 /** Options for {@link startDashboard}. */
 export interface StartDashboardOptions {
   brokers: readonly string[];
-  /** Address to listen on; anything but loopback makes produce and replay need a token. @default "127.0.0.1" */
+  /** Address to listen on; anything but loopback makes every data request need a token. @default "127.0.0.1" */
   host?: string;
   /** Port; 0 picks a free one. @default 8080 */
   port?: number;
@@ -27,23 +41,37 @@ export interface StartDashboardOptions {
   topics?: { orders?: string; retry?: string; dlq?: string; stats?: string };
   /** The consumer group whose snapshots make the global average. @default "order-pipeline" */
   groupId?: string;
-  /** The token for produce and replay; made up when the host is not loopback. */
+  /** The token for data and actions; made up when the host is not loopback. */
   token?: string;
+  /** Host names, besides the bound address and `localhost`, that requests may name in `Host`. */
+  allowedHosts?: readonly string[];
   /** Rows per table. @default 20 */
   tableSize?: number;
+  /** How often to describe the consumer group, in ms. @default 2000 */
+  groupIntervalMs?: number;
+  /** A group with members but no snapshot for this long while records wait is stalled. @default 10000 */
+  staleAfterMs?: number;
+  /** Park letters replayed this many times already (as `dlq replay --max-replays`). @default 3 */
+  maxReplays?: number;
 }
 
 /** A running dashboard. */
 export interface RunningDashboard {
   /** The page's address, with `?token=` when one is needed. */
   url: string;
-  /** The token produce and replay need, or null on loopback. */
+  /** The token data and actions need, or null on loopback. */
   token: string | null;
   stop(): Promise<void>;
 }
 
+/** The replay group of the page: its own, so it never moves `dlq replay`'s progress. */
+const PAGE_REPLAY_GROUP_SUFFIX = "-replay-dashboard";
+/** Letters a dry run lists at most (the counts cover all). */
+const PREVIEW_LIST = 500;
+
 /**
- * Starts the dashboard and resolves once it listens.
+ * Starts the dashboard and resolves once it listens. It serves at once, even
+ * before the broker answers; its readers wait for the broker.
  *
  * @example
  * ```ts ignore
@@ -54,8 +82,16 @@ export interface RunningDashboard {
  * ```
  */
 export function startDashboard(options: StartDashboardOptions): Promise<RunningDashboard> {
-  const { brokers, host = "127.0.0.1", port = 8080, groupId = "order-pipeline", tableSize } =
-    options;
+  const {
+    brokers,
+    host = "127.0.0.1",
+    port = 8080,
+    groupId = "order-pipeline",
+    tableSize,
+    groupIntervalMs = 2000,
+    staleAfterMs,
+    maxReplays = 3,
+  } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new RangeError(`Cannot start the dashboard: 'port' must be 0 to 65535, got ${port}`);
   }
@@ -64,6 +100,12 @@ export function startDashboard(options: StartDashboardOptions): Promise<RunningD
     retry: options.topics?.retry ?? DEFAULT_TOPICS.retry,
     dlq: options.topics?.dlq ?? DEFAULT_TOPICS.dlq,
     stats: options.topics?.stats ?? DEFAULT_TOPICS.stats,
+  };
+  const kinds: Record<string, RecordKind> = {
+    [topics.orders]: "order",
+    [topics.retry]: "retry",
+    [topics.dlq]: "dead-letter",
+    [topics.stats]: "snapshot",
   };
   const token = options.token ??
     (isLoopback(host) ? null : crypto.randomUUID().replaceAll("-", ""));
@@ -76,7 +118,7 @@ export function startDashboard(options: StartDashboardOptions): Promise<RunningD
       throw err;
     });
 
-  const state = createDashboardState({ topics: { ...topics, groupId }, tableSize });
+  const state = createDashboardState({ topics: { ...topics, groupId }, tableSize, staleAfterMs });
   const metrics = createDashboardMetrics(() => state.view());
   const listeners = new Set<() => void>();
   let dirty = true;
@@ -86,7 +128,7 @@ export function startDashboard(options: StartDashboardOptions): Promise<RunningD
     clientId: "order-pipeline-dashboard",
     topics: [
       { name: topics.stats },
-      { name: topics.dlq },
+      { name: topics.dlq, last: 200 },
       { name: topics.orders, last: tableSize ?? 20 },
       { name: topics.retry, last: tableSize ?? 20 },
     ],
@@ -116,11 +158,22 @@ export function startDashboard(options: StartDashboardOptions): Promise<RunningD
     dirty = false;
     for (const listener of listeners) listener();
   }, 250);
+  // The group's members and their partitions; a failure means "not known now".
+  let describing = false;
+  const watcher = setInterval(() => {
+    if (describing) return;
+    describing = true;
+    describeGroup(brokers, groupId)
+      .then((group) => state.setGroup(group), () => state.setGroup(null))
+      .finally(() => {
+        describing = false;
+        dirty = true;
+      });
+  }, groupIntervalMs);
 
-  let sink: Promise<KafkaSink> | undefined;
-  const producer = () =>
-    sink ??= connectProducer({ brokers, clientId: "order-pipeline-dashboard" });
   let nextOrder = Date.now() % 1_000_000;
+  let job: ReplayJob | undefined;
+  const replayGroup = `${topics.dlq}${PAGE_REPLAY_GROUP_SUFFIX}`;
   const actions: DashboardActions = {
     async produce(count, badRate) {
       await ensure();
@@ -132,15 +185,79 @@ export function startDashboard(options: StartDashboardOptions): Promise<RunningD
       metrics.produced(progress.sent);
       return { sent: progress.sent };
     },
-    async replay(partition, offset) {
-      const record = state.deadLetter(partition, offset);
-      if (!record) return undefined;
-      const replay = replayOne(record.value);
-      await (await producer()).send(replay.topic, [
-        { key: replay.key, value: replay.value, headers: replay.headers },
-      ]);
-      metrics.replayed();
-      return { topic: replay.topic, replayCount: replay.replayCount };
+    async previewReplay({ positions, filter, to }) {
+      const letters: ReplayEvent[] = [];
+      const summary = await replayDeadLetters({
+        brokers,
+        dlqTopic: topics.dlq,
+        group: replayGroup,
+        start: "earliest",
+        positions: positions && new Set(positions),
+        select: positions
+          ? undefined
+          : ({ record }) => matchesDeadLetter(filter, filterable(record)),
+        to,
+        maxReplays,
+        dryRun: true,
+        onEvent: (event) => {
+          if (letters.length < PREVIEW_LIST) letters.push(event);
+        },
+      });
+      return { summary, letters };
+    },
+    startReplay({ positions, to }) {
+      if (job?.view().state === "running") {
+        throw new ConflictError(`A replay is running (${job.view().id}): wait for its result`);
+      }
+      const id = `replay-${Date.now().toString(36)}`;
+      const current = job = createReplayJob(id, positions.length);
+      state.setReplay(current.view());
+      const update = () => {
+        state.setReplay(current.view());
+        dirty = true;
+      };
+      replayDeadLetters({
+        brokers,
+        dlqTopic: topics.dlq,
+        group: replayGroup,
+        start: "earliest",
+        positions: new Set(positions),
+        to,
+        maxReplays,
+        onEvent: (event) => {
+          current.event(event);
+          if (event.type === "sent") metrics.replayed();
+          update();
+        },
+      }).then(
+        (summary) => current.finish(summary),
+        (err) => current.fail(errorMessage(err)),
+      ).finally(update);
+      return Promise.resolve({ id });
+    },
+    async message(topic, partition, offset) {
+      const held = state.record(topic, partition, offset);
+      if (held) return describeRecord(held, kinds[topic]);
+      const page = await readPartition({
+        brokers,
+        topic,
+        partition,
+        from: BigInt(offset),
+        count: 1,
+      });
+      const record = page.records.find((r) => r.offset === offset);
+      return record && describeRecord(record, kinds[topic]);
+    },
+    async browse(topic, partition, from, count) {
+      const page = await readPartition({ brokers, topic, partition, from, count });
+      return {
+        topic,
+        partition,
+        low: page.low.toString(),
+        high: page.high.toString(),
+        start: page.start.toString(),
+        records: page.records.map((record) => describeRecord(record, kinds[topic])),
+      };
     },
   };
 
@@ -153,6 +270,8 @@ export function startDashboard(options: StartDashboardOptions): Promise<RunningD
     },
     actions,
     token,
+    allowedHosts: allowedHostsFor(host, options.allowedHosts ?? []),
+    topics: Object.values(topics),
     registry: metrics.registry,
     signal: closing.signal,
     health: () => readersHealth(state.view().readers),
@@ -168,13 +287,62 @@ export function startDashboard(options: StartDashboardOptions): Promise<RunningD
     async stop() {
       clearInterval(sampler);
       clearInterval(notifier);
+      clearInterval(watcher);
       tail.unsubscribe();
       listeners.clear();
       closing.abort();
       await server.shutdown();
-      await sink?.then((p) => p.disconnect()).catch(() => {});
     },
   });
+}
+
+/** The fields of a DLQ record the page's filter looks at, from the envelope or its headers. */
+function filterable(record: KafkaRecord): Parameters<typeof matchesDeadLetter>[1] {
+  const time = Number(record.timestamp);
+  try {
+    const letter = decodeDeadLetter(record.value);
+    return {
+      time,
+      errorClass: letter.errorClass,
+      errorCode: letter.errorCode,
+      stage: letter.stage,
+      searchable: [
+        letter.orderId,
+        letter.correlationId,
+        letter.product,
+        letter.errorMessage,
+        letter.originalKey && new TextDecoder().decode(letter.originalKey),
+      ],
+    };
+  } catch {
+    let headers: ReturnType<typeof readDeadLetterHeaders> = {};
+    try {
+      headers = readDeadLetterHeaders(record.headers);
+    } catch {
+      // neither envelope nor headers: only the time and the key are known
+    }
+    return {
+      time,
+      errorClass: headers.errorClass ?? null,
+      errorCode: headers.errorCode ?? null,
+      stage: headers.stage ?? null,
+      searchable: [
+        headers.correlationId ?? null,
+        record.key && new TextDecoder().decode(record.key),
+      ],
+    };
+  }
+}
+
+/** The Host names a request may use: the bound address, loopback names, and those given. */
+function allowedHostsFor(host: string, extra: readonly string[]): Set<string> {
+  const allowed = new Set(["localhost", "127.0.0.1", "::1", ...extra.map((h) => hostName(h))]);
+  allowed.add(hostName(host.includes(":") && !host.startsWith("[") ? `[${host}]` : host));
+  // Bound to every interface: this machine's own addresses are what it was started for.
+  if (host === "0.0.0.0" || host === "::" || host === "[::]") {
+    for (const { address } of Deno.networkInterfaces()) allowed.add(address.toLowerCase());
+  }
+  return allowed;
 }
 
 /**
