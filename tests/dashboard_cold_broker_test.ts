@@ -6,6 +6,7 @@ import { startEmbeddedBroker } from "../pipeline/broker/embedded_broker.ts";
 import { startDashboard } from "../pipeline/dashboard/start_dashboard.ts";
 import type { DashboardView } from "../pipeline/dashboard/dashboard_state.ts";
 import { buildDeadLetter } from "../pipeline/dead_letter/dead_letter.ts";
+import { waitForBroker } from "../pipeline/kafka/wait_for_broker.ts";
 import { createTopic, writeRecords } from "./_kafka_helpers.ts";
 import { orderRecord } from "./_orders.ts";
 
@@ -135,6 +136,7 @@ Deno.test({
         stdout: "null",
         stderr: "null",
       }).spawn();
+      await waitForBroker(brokers, { timeoutMs: 120_000 });
       await writeTraffic(brokers, ["ORD-WARM-1"]);
       const after = await seen(
         dashboard.url,

@@ -45,10 +45,10 @@ export async function connectTransactionalProducer(options: {
   brokers: readonly string[];
   transactionalId: string;
   clientId?: string;
-  /** Attempts at one transaction before giving up. @default 3 */
+  /** Attempts at one transaction before giving up, 0.5 s, 1 s, … apart. @default 5 */
   attempts?: number;
 }): Promise<TransactionalSink> {
-  const { brokers, transactionalId, clientId = "order-pipeline-replay", attempts = 3 } = options;
+  const { brokers, transactionalId, clientId = "order-pipeline-replay", attempts = 5 } = options;
   const kafka = createKafka({ brokers, clientId });
   const producer: Producer = kafka.producer({
     transactionalId,
@@ -95,6 +95,8 @@ export async function connectTransactionalProducer(options: {
       } catch (error) {
         await transaction.abort().catch(() => {});
         if (attempt >= attempts) throw error;
+        // A coordinator still being elected (a broker just started) needs a moment.
+        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
       }
     }
   };

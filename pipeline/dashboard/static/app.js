@@ -104,7 +104,11 @@ function chart(id, label, color) {
           size: 64,
           grid: { stroke: "#eef0f4" },
           ticks: { stroke: "#dde1e8" },
-          values: (_, ticks) => ticks.map((v) => fmt(v, Math.abs(v) >= 100 ? 0 : 2)),
+          // As many decimals as the tick step needs: 0, 5000, 10000 or 0.25, 0.50.
+          values: (_, ticks) => {
+            const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : 1;
+            return ticks.map((v) => fmt(v, step >= 1 ? 0 : step >= 0.1 ? 1 : 2));
+          },
         },
       ],
       series: [{}, { label, stroke: color, width: 2, points: { show: false } }],
@@ -146,6 +150,7 @@ function renderReaders(readers) {
 function renderHealth(v) {
   const pill = $("health");
   pill.textContent = v.consumer.detail;
+  pill.title = v.consumer.detail;
   pill.className = `pill ${v.consumer.state}`;
   $("group-state").textContent = v.consumer.groupState
     ? `${v.topics.groupId} · ${v.consumer.groupState}`
