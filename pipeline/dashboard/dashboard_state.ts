@@ -45,8 +45,8 @@ export interface MessageRow {
   correlationId: string | null;
   /** Header name and value (UTF-8 where printable, else hex). */
   headers: Array<[string, string]>;
-  /** The order, where the value decoded. */
-  order: { orderId: string; product: string; price: number } | null;
+  /** The order, where the value decoded; `price` is null in JSON when not finite, `priceText` never. */
+  order: { orderId: string; product: string; price: number; priceText: string } | null;
   /** Why the value did not decode. */
   error: string | null;
   /** Why a decoded order breaks a business rule (it will be dead-lettered), or null. */
@@ -115,8 +115,9 @@ export interface DashboardView {
 export interface ConsumerHealth {
   /**
    * `live`: members hold partitions and snapshots are fresh (or nothing is
-   * waiting); `stopped`: no member in the group; `stalled`: members, but no
-   * snapshot for `staleAfterMs` while records wait; `unknown`: not asked yet.
+   * waiting, or no snapshot was written yet); `stopped`: no member in the
+   * group; `stalled`: members, but no new snapshot for `staleAfterMs` while
+   * records wait; `unknown`: not asked yet.
    */
   state: "live" | "stopped" | "stalled" | "unknown";
   /** One line for the header. */
@@ -245,7 +246,12 @@ export function createDashboardState(options: DashboardStateOptions): DashboardS
     let invalid: string | null = null;
     try {
       const decoded = codec.decode(record.value);
-      order = { orderId: decoded.orderId, product: decoded.product, price: decoded.price };
+      order = {
+        orderId: decoded.orderId,
+        product: decoded.product,
+        price: decoded.price,
+        priceText: String(decoded.price),
+      };
       invalid = invalidOrder(decoded);
     } catch (err) {
       error = errorMessage(err);
@@ -275,6 +281,7 @@ export function createDashboardState(options: DashboardStateOptions): DashboardS
           orderId: letter.orderId,
           product: letter.product ?? "",
           price: letter.price ?? NaN,
+          priceText: String(letter.price ?? "–"),
         },
         correlationId: letter.correlationId,
         errorClass: letter.errorClass,
@@ -342,12 +349,14 @@ export function createDashboardState(options: DashboardStateOptions): DashboardS
         ...base,
       };
     }
-    const stale = lastSnapshotAt === null || now() - lastSnapshotAt > staleAfterMs;
-    if (lag > 0 && stale) {
+    // Before its first snapshot a new group may have started at the end, so
+    // the lag seen here is not yet the group's: that is not called stalled.
+    if (lastSnapshotAt !== null && lag > 0 && now() - lastSnapshotAt > staleAfterMs) {
       return { state: "stalled", detail: `consumer stalled: ${lag} waiting, ${quiet}`, ...base };
     }
     const count = `${members.length} member${members.length === 1 ? "" : "s"}`;
-    return { state: "live", detail: `live: ${count} in ${topics.groupId}`, ...base };
+    const first = lastSnapshotAt === null ? `, ${quiet}` : "";
+    return { state: "live", detail: `live: ${count} in ${topics.groupId}${first}`, ...base };
   };
 
   return {

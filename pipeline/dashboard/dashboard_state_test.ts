@@ -180,6 +180,13 @@ Deno.test("invalid orders are marked, and retry records show round, due time and
   const { orders, retry } = state.view().tables;
   assert.deepEqual(orders.map((row) => row.invalid === null), [true, false, false]);
   assert.match(orders[2].invalid ?? "", /price/);
+  assert.equal(orders[2].order?.priceText, "1000000000");
+  state.ingest(
+    record("orders", 0, 4, codec.encode({ orderId: "ORD-4", product: "Laptop", price: NaN })),
+  );
+  const nan = state.view().tables.orders[0];
+  assert.equal(JSON.parse(JSON.stringify(nan)).order.priceText, "NaN", "survives JSON, unlike NaN");
+  assert.match(nan.invalid ?? "", /price/);
   assert.match(orders[1].invalid ?? "", /orderId/);
   assert.deepEqual(retry[0].retry, { round: 2, due: 1700000005000, attempts: 8 });
 });
@@ -189,7 +196,6 @@ Deno.test("the consumer shows as stopped without members, stalled without fresh 
   const state = createDashboardState({ topics: TOPICS, staleAfterMs: 10_000, now: () => clock });
   assert.equal(state.view().consumer.state, "unknown");
   state.setOffsets("orders", [{ partition: 0, low: 0n, high: 10n }]);
-  state.ingest(snapshot(0, 4, 40, "4", "g", "orders", 95_000));
   const member = {
     memberId: "m1",
     clientId: "c1",
@@ -197,6 +203,12 @@ Deno.test("the consumer shows as stopped without members, stalled without fresh 
     assignment: { orders: [2, 0] },
   };
   state.setGroup({ state: "Stable", members: [member] });
+  assert.deepEqual(
+    [state.view().consumer.state, state.view().consumer.detail],
+    ["live", "live: 1 member in g, no snapshot yet"],
+    "a new group may have started at the end: its lag is not known before a snapshot",
+  );
+  state.ingest(snapshot(0, 4, 40, "4", "g", "orders", 95_000));
   assert.equal(state.view().consumer.state, "live");
   assert.deepEqual(state.view().consumer.members, [{
     clientId: "c1",

@@ -79,7 +79,8 @@ export function tailTopics(options: TailTopicsOptions): Observable<KafkaRecord> 
   }
   return new Observable<KafkaRecord>((subscriber) => {
     // Failures are reported through onStatus, once per change, not logged per request.
-    const kafka = createKafka({ brokers, clientId, logLevel: "nothing" });
+    // Few retries inside kafkajs: the tail's own loop retries, and reports each failure.
+    const kafka = createKafka({ brokers, clientId, logLevel: "nothing", retry: { retries: 2 } });
     const closing = new AbortController();
     for (const topic of topics) {
       void tailForever(kafka, topic, options, subscriber, closing.signal);
@@ -132,7 +133,8 @@ async function tailForever(
       if (signal.aborted) break;
       if (failures === 0) since = Date.now();
       failures += 1;
-      onStatus?.(name, { state: "waiting", since, reason: oneLine(err), attempts: failures });
+      const reason = missingTopic(err) ? `topic ${name} does not exist yet` : oneLine(err);
+      onStatus?.(name, { state: "waiting", since, reason, attempts: failures });
     } finally {
       await leave(session.consumer);
     }
@@ -154,7 +156,7 @@ async function readOffsets(
   try {
     await admin.connect();
     const offsets = await retryRetriable(() => admin.fetchTopicOffsets(topic), {
-      attempts: 8,
+      attempts: 3,
       signal,
     });
     return offsets.map((o) => ({
@@ -246,6 +248,14 @@ function oneLine(err: unknown): string {
     cause = (cause as { cause?: unknown }).cause;
   }
   return text.replace(/\s+/g, " ").trim();
+}
+
+/** Whether the broker said the topic is not there (kafkajs's UNKNOWN_TOPIC_OR_PARTITION). */
+function missingTopic(err: unknown): boolean {
+  for (let e = err as { type?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.type === "UNKNOWN_TOPIC_OR_PARTITION") return true;
+  }
+  return false;
 }
 
 function maxOf(a: bigint, b: bigint): bigint {

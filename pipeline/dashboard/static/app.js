@@ -200,6 +200,11 @@ function renderHealth(v) {
 
 // ---- orders and retry tables ----
 
+/** A price as given: NaN and infinities stay visible, they are why an order is invalid. */
+function price(order) {
+  return Number.isFinite(order.price) ? fmt(order.price) : order.priceText;
+}
+
 /** The order id a row shows: a blank one says so, an undecodable one falls back to the key. */
 function orderId(row) {
   if (!row.order) return row.key ?? "–";
@@ -221,7 +226,7 @@ function orderRow(row) {
     cell(`${row.partition}@${row.offset}`, "mono"),
     cell(orderId(row), "mono"),
     cell(row.order ? row.order.product : row.error),
-    cell(row.order ? fmt(row.order.price) : "–", "num"),
+    cell(row.order ? price(row.order) : "–", "num"),
     check,
   );
   return tr;
