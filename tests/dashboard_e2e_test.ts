@@ -185,6 +185,18 @@ Deno.test({
       await until("the average to move", async () => (await text("#average")) !== beforeReplay);
       assert.equal(await text("#average"), last?.aggregate.average?.toFixed(4));
 
+      // "All matching" asks the server for every letter on the topic the filter matches.
+      await page.selectOption("#dlq-filter select[name=errorClass]", "");
+      await page.fill("#dlq-filter input[name=text]", "ord-huge");
+      await page.click("#select-matching");
+      assert.equal(await text("#replay-selected"), "Replay all matching…");
+      await page.click("#replay-selected");
+      await page.locator("#confirm-summary", { hasText: "Dry run: would send 1, park 0" })
+        .waitFor();
+      assert.match(await text("#confirm-table"), /ORD-HUGE/);
+      await page.click("#confirm-cancel");
+      await page.click("#select-none");
+
       // The detail panel of a dead letter stays open while live updates arrive.
       await page.selectOption("#dlq-filter select[name=errorClass]", "");
       await page.fill("#dlq-filter input[name=text]", "");

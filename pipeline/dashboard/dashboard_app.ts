@@ -223,38 +223,45 @@ export function createDashboardApp(
 
   return {
     async fetch(request) {
-      const url = new URL(request.url);
-      const refused = hostRefused(request, url, allowedHosts);
-      if (refused) return refused;
-      const page = files.get(url.pathname);
-      if (page) {
-        if (request.method !== "GET" && request.method !== "HEAD") return notAllowed(["GET"]);
-        return new Response(page.body, {
-          headers: { "content-type": page.type, ...SECURITY_HEADERS },
-        });
-      }
-      if (url.pathname === "/healthz") {
-        if (request.method !== "GET") return notAllowed(["GET"]);
-        return healthResponse(health());
-      }
-      const read = Object.hasOwn(reads, url.pathname) ? reads[url.pathname] : undefined;
-      const write = Object.hasOwn(writes, url.pathname) ? writes[url.pathname] : undefined;
-      if (!read && !write) return problem(404, `Not found: ${url.pathname}`);
-      if ((read && request.method !== "GET") || (write && request.method !== "POST")) {
-        return notAllowed([read ? "GET" : "POST"]);
-      }
-      try {
-        const unauthorized = tokenRefused(request, url, token, write !== undefined);
-        if (unauthorized) return unauthorized;
-        if (read) return await read(url);
-        return await mutation(request, write!);
-      } catch (err) {
-        if (err instanceof RangeError || err instanceof TypeError) return problem(400, err.message);
-        if (err instanceof ConflictError) return problem(409, err.message);
-        return problem(502, `Failed: ${errorMessage(err)}`);
-      }
+      const response = await respond(request);
+      // No response is ever read as markup by a browser guessing its type.
+      response.headers.set("x-content-type-options", "nosniff");
+      return response;
     },
   };
+
+  async function respond(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const refused = hostRefused(request, url, allowedHosts);
+    if (refused) return refused;
+    const page = files.get(url.pathname);
+    if (page) {
+      if (request.method !== "GET" && request.method !== "HEAD") return notAllowed(["GET"]);
+      return new Response(page.body, {
+        headers: { "content-type": page.type, ...SECURITY_HEADERS },
+      });
+    }
+    if (url.pathname === "/healthz") {
+      if (request.method !== "GET") return notAllowed(["GET"]);
+      return healthResponse(health());
+    }
+    const read = Object.hasOwn(reads, url.pathname) ? reads[url.pathname] : undefined;
+    const write = Object.hasOwn(writes, url.pathname) ? writes[url.pathname] : undefined;
+    if (!read && !write) return problem(404, `Not found: ${url.pathname}`);
+    if ((read && request.method !== "GET") || (write && request.method !== "POST")) {
+      return notAllowed([read ? "GET" : "POST"]);
+    }
+    try {
+      const unauthorized = tokenRefused(request, url, token, write !== undefined);
+      if (unauthorized) return unauthorized;
+      if (read) return await read(url);
+      return await mutation(request, write!);
+    } catch (err) {
+      if (err instanceof RangeError || err instanceof TypeError) return problem(400, err.message);
+      if (err instanceof ConflictError) return problem(409, err.message);
+      return problem(502, `Failed: ${errorMessage(err)}`);
+    }
+  }
 }
 
 /** Thrown by an action that cannot run now (a replay is already running): 409. */

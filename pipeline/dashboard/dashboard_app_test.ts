@@ -227,6 +227,8 @@ Deno.test("off loopback, every read and write of data needs the token", async ()
   }
   const byQuery = await app.fetch(new Request("http://127.0.0.1:8080/api/state?token=s3cret"));
   assert.equal(byQuery.status, 200);
+  assert.equal(byQuery.headers.get("x-content-type-options"), "nosniff");
+  assert.match(byQuery.headers.get("content-type") ?? "", /^application\/json/);
   await byQuery.body?.cancel();
   const byBearer = await app.fetch(
     new Request("http://127.0.0.1:8080/metrics", { headers: { authorization: "Bearer s3cret" } }),

@@ -64,7 +64,8 @@ export async function readTopic(
   if (!Number.isFinite(waitMs) || waitMs < 0) {
     throw new RangeError(`Cannot read ${topic}: 'waitMs' must be a number >= 0, got ${waitMs}`);
   }
-  const kafka = createKafka({ brokers, clientId });
+  // Failures reach the caller as one rejection; kafkajs's per-attempt lines would only repeat them.
+  const kafka = createKafka({ brokers, clientId, logLevel: "nothing" });
   const admin = kafka.admin();
   const deadline = AbortSignal.any([
     AbortSignal.timeout(waitMs),
