@@ -95,6 +95,9 @@ const STATIC: Record<string, { file: URL; type: string }> = {
   },
 };
 
+/** Letters one replay request may name. */
+export const MAX_REPLAY_POSITIONS = 10_000;
+
 /** The header carrying the token. */
 export const TOKEN_HEADER = "x-dashboard-token";
 
@@ -310,12 +313,13 @@ function replayRequest(body: Record<string, unknown>): ReplayRequest | Response 
   const { positions, to } = body;
   if (positions !== undefined) {
     if (
-      !Array.isArray(positions) || positions.length === 0 || positions.length > 10_000 ||
+      !Array.isArray(positions) || positions.length === 0 ||
+      positions.length > MAX_REPLAY_POSITIONS ||
       !positions.every((p) => typeof p === "string" && /^\d{1,5}:\d{1,19}$/.test(p))
     ) {
       return problem(
         400,
-        `'positions' must be 1 to 10000 'partition:offset' strings, got ${
+        `'positions' must be 1 to ${MAX_REPLAY_POSITIONS} 'partition:offset' strings, got ${
           JSON.stringify(positions).slice(0, 80)
         }`,
       );

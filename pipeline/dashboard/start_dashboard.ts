@@ -23,6 +23,7 @@ import {
   createDashboardApp,
   type DashboardActions,
   hostName,
+  MAX_REPLAY_POSITIONS,
 } from "./dashboard_app.ts";
 import { createDashboardMetrics } from "./dashboard_metrics.ts";
 import { createDashboardState, type DashboardView } from "./dashboard_state.ts";
@@ -66,8 +67,10 @@ export interface RunningDashboard {
 
 /** The replay group of the page: its own, so it never moves `dlq replay`'s progress. */
 const PAGE_REPLAY_GROUP_SUFFIX = "-replay-dashboard";
-/** Letters a dry run lists at most (the counts cover all). */
-const PREVIEW_LIST = 500;
+/** Dead letters the page holds and filters (older ones are reached by "all matching"). */
+const DEAD_LETTER_ROWS = 200;
+/** Letters a dry run lists at most, as many as one replay request may name (the counts cover all). */
+const PREVIEW_LIST = MAX_REPLAY_POSITIONS;
 
 /**
  * Starts the dashboard and resolves once it listens. It serves at once, even
@@ -118,7 +121,12 @@ export function startDashboard(options: StartDashboardOptions): Promise<RunningD
       throw err;
     });
 
-  const state = createDashboardState({ topics: { ...topics, groupId }, tableSize, staleAfterMs });
+  const state = createDashboardState({
+    topics: { ...topics, groupId },
+    tableSize,
+    deadLetterTableSize: DEAD_LETTER_ROWS,
+    staleAfterMs,
+  });
   const metrics = createDashboardMetrics(() => state.view());
   const listeners = new Set<() => void>();
   let dirty = true;
@@ -128,7 +136,7 @@ export function startDashboard(options: StartDashboardOptions): Promise<RunningD
     clientId: "order-pipeline-dashboard",
     topics: [
       { name: topics.stats },
-      { name: topics.dlq, last: 200 },
+      { name: topics.dlq, last: DEAD_LETTER_ROWS },
       { name: topics.orders, last: tableSize ?? 20 },
       { name: topics.retry, last: tableSize ?? 20 },
     ],

@@ -369,7 +369,11 @@ async function openConfirm() {
     $("confirm-summary").textContent =
       `Dry run: would send ${summary.sent}, park ${summary.parked} ` +
       `(replayed too often already), skip ${summary.skipped + summary.unreadable}. ` +
-      `Target topic: ${targets.join(", ") || "–"}.`;
+      `Target topic: ${targets.join(", ") || "–"}.` +
+      (letters.length < summary.sent + summary.parked + summary.unreadable
+        ? ` This replay takes the first ${letters.length}; run it again for the rest.`
+        : "") +
+      (letters.length > 200 ? " The list shows the first 200." : "");
     fillTable(
       "confirm-table",
       letters.slice(0, 200),
