@@ -5,6 +5,8 @@ import assert from "node:assert/strict";
 import { lastValueFrom, tap } from "rxjs";
 import type { ConsumerStats } from "../pipeline/consumer/consumer_stats.ts";
 import { consumeOrders } from "../pipeline/consumer/order_consumer.ts";
+import { topicSpecs } from "../pipeline/config.ts";
+import { ensureTopics } from "../pipeline/kafka/topics.ts";
 import { startDashboard } from "../pipeline/dashboard/start_dashboard.ts";
 import type { DashboardView } from "../pipeline/dashboard/dashboard_state.ts";
 import { createKafka } from "../pipeline/kafka/client.ts";
@@ -25,6 +27,8 @@ Deno.test({
       stats: `${base}-stats`,
     };
     const groupId = `${base}-group`;
+    // The consumer and the dashboard wait for topics; the consume task would make them.
+    await ensureTopics(brokers, topicSpecs(topics));
     const dashboard = await startDashboard({ brokers, port: 0, topics, groupId });
     const stop = new AbortController();
     const last: Array<ConsumerStats | undefined> = [undefined, undefined];

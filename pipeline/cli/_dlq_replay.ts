@@ -1,14 +1,13 @@
-// `dlq replay`: sends dead letters back, committing the replay group's DLQ
-// offsets in the same transaction as each send, so nothing is sent twice.
-import { buildReplayRecord } from "../dead_letter/build_replay_record.ts";
-import type { KafkaRecord } from "../kafka/kafka_record.ts";
-import { readTopic } from "../kafka/read_topic.ts";
-import { committedOffsets } from "../kafka/topics.ts";
+// `dlq replay`: the shared replay (pipeline/replay/) with the command's
+// filters, one line per letter as text or JSON.
 import {
-  connectTransactionalProducer,
-  type TransactionalSink,
-} from "../kafka/transactional_producer.ts";
+  replayDeadLetters,
+  type ReplayEvent,
+  type ReplaySummary,
+} from "../replay/replay_dead_letters.ts";
 import { type DlqFilter, matches, toEntry } from "./_dlq_read.ts";
+
+export type { ReplaySummary };
 
 export interface ReplayOptions {
   brokers: readonly string[];
@@ -24,113 +23,36 @@ export interface ReplayOptions {
   write: (line: string) => void;
 }
 
-export interface ReplaySummary {
-  type: "summary";
-  dryRun: boolean;
-  sent: number;
-  parked: number;
-  skipped: number;
-  unreadable: number;
-  complete: boolean;
+export function replay(options: ReplayOptions): Promise<ReplaySummary> {
+  const { filter, maxReplays, json, write } = options;
+  return replayDeadLetters({
+    brokers: options.brokers,
+    dlqTopic: options.dlqTopic,
+    group: options.group,
+    select: ({ record }) => matches(toEntry(record), filter),
+    to: options.to,
+    maxReplays,
+    limit: filter.limit,
+    ratePerSecond: options.ratePerSecond,
+    dryRun: options.dryRun,
+    signal: options.signal,
+    onEvent: (event) =>
+      write(json ? JSON.stringify(eventJson(event)) : eventText(event, maxReplays)),
+  });
 }
 
-export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
-  const { brokers, dlqTopic, group, filter, to, maxReplays, ratePerSecond, dryRun, json, write } =
-    options;
-  // Connecting first fences an earlier replay of this group and aborts what it left open.
-  const sink: TransactionalSink | undefined = dryRun
-    ? undefined
-    : await connectTransactionalProducer({
-      brokers,
-      transactionalId: `order-pipeline-replay-${group}`,
-    });
-  const from = new Map<number, bigint>();
-  for (const [partition, offset] of await committedOffsets(brokers, group, dlqTopic)) {
-    if (offset >= 0n) from.set(partition, offset);
-  }
-  const summary: ReplaySummary = {
-    type: "summary",
-    dryRun,
-    sent: 0,
-    parked: 0,
-    skipped: 0,
-    unreadable: 0,
-    complete: false,
-  };
-  const limitReached = new AbortController();
-  const signal = AbortSignal.any([options.signal, limitReached.signal]);
-  // Offsets of records passed over, committed with the next send (or at the end).
-  const pending = new Map<number, bigint>();
-  const offsets = () => ({
-    groupId: group,
-    topic: dlqTopic,
-    partitions: [...pending].map(([partition, offset]) => ({ partition, offset })),
-  });
-  let nextSendAt = 0;
-  const say = (event: Record<string, unknown>, text: string) =>
-    write(json ? JSON.stringify(event) : text);
+function eventJson(event: ReplayEvent): Record<string, unknown> {
+  return event.type === "sent" || event.type === "would-send"
+    ? { ...event, replay: event.replays + 1 }
+    : event;
+}
 
-  const onRecord = async (record: KafkaRecord) => {
-    const entry = toEntry(record);
-    const where = `${record.partition}:${record.offset}`;
-    pending.set(record.partition, BigInt(record.offset) + 1n);
-    const letter = entry.letter;
-    if (!matches(entry, filter)) {
-      summary.skipped += 1;
-      return;
-    }
-    if (letter === null) {
-      summary.unreadable += 1;
-      say(
-        { type: "unreadable", dlq: where, problem: entry.problem },
-        `unreadable ${where}: ${entry.problem}`,
-      );
-      return;
-    }
-    const event = {
-      dlq: where,
-      to: to ?? letter.originalTopic,
-      orderId: letter.orderId,
-      correlationId: entry.correlationId,
-      replays: entry.replays,
-    };
-    if (entry.replays >= maxReplays) {
-      summary.parked += 1;
-      say(
-        { type: "parked", ...event },
-        `parked  ${where}  order ${letter.orderId ?? "-"}  correlation ${
-          entry.correlationId ?? "-"
-        }: ` +
-          `already replayed ${entry.replays} times (--max-replays ${maxReplays})`,
-      );
-      return;
-    }
-    if (ratePerSecond !== undefined) {
-      const wait = nextSendAt - Date.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      nextSendAt = Math.max(nextSendAt, Date.now()) + 1000 / ratePerSecond;
-    }
-    if (sink) {
-      await sink.sendWithOffsets(event.to, [buildReplayRecord(letter)], offsets());
-      pending.clear();
-    }
-    summary.sent += 1;
-    say(
-      { type: dryRun ? "would-send" : "sent", ...event, replay: entry.replays + 1 },
-      `${dryRun ? "would send" : "sent"}  ${where} -> ${event.to}  order ${
-        letter.orderId ?? "-"
-      }  ` +
-        `correlation ${entry.correlationId ?? "-"}  replay #${entry.replays + 1}`,
-    );
-    if (filter.limit !== undefined && summary.sent >= filter.limit) limitReached.abort();
-  };
-
-  try {
-    const result = await readTopic({ brokers, topic: dlqTopic, from, signal }, onRecord);
-    summary.complete = result.complete;
-    if (sink && pending.size > 0) await sink.commitOffsets(offsets());
-  } finally {
-    await sink?.disconnect();
+function eventText(event: ReplayEvent, maxReplays: number): string {
+  if (event.type === "unreadable") return `unreadable ${event.dlq}: ${event.problem}`;
+  const who = `order ${event.orderId ?? "-"}  correlation ${event.correlationId ?? "-"}`;
+  if (event.type === "parked") {
+    return `parked  ${event.dlq}  ${who}: already replayed ${event.replays} times (--max-replays ${maxReplays})`;
   }
-  return summary;
+  const verb = event.type === "would-send" ? "would send" : "sent";
+  return `${verb}  ${event.dlq} -> ${event.to}  ${who}  replay #${event.replays + 1}`;
 }

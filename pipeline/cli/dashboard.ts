@@ -13,11 +13,15 @@ import { stopOnSignals } from "./_signals.ts";
 
 const HELP = `Usage: deno task dashboard [flags]
 
-Serves a live dashboard of the pipeline: the global running average (the
-merge of every partition's latest snapshot), throughput, lag, the latest
-orders, retries and dead letters, a form to produce orders and a replay
-button on each dead letter. Also /metrics (Prometheus) and /healthz.
-Off loopback, produce and replay need the token printed at start-up.
+Serves the operator's console of the pipeline: the global running average
+(the merge of every partition's latest snapshot) and throughput over time,
+the consumer group's members, partitions and lag, the latest orders, retry
+records and dead letters, dead-letter triage and replay (filter, select,
+dry run, replay), message details and a topic browser. Also /metrics
+(Prometheus) and /healthz (503 while a topic reader waits for the broker).
+Requests must name this host (the --host address, localhost, or an
+--allowed-host name). Off loopback, every data request needs the token
+printed at start-up.
 
 Flags (environment variable in brackets):
   --port N              port, 0 for any free one [DASHBOARD_PORT] (8080)
@@ -28,6 +32,9 @@ Flags (environment variable in brackets):
   --dlq-topic NAME      dead-letter topic [DLQ_TOPIC] (orders-dlq)
   --stats-topic NAME    aggregate snapshot topic [STATS_TOPIC] (orders-stats)
   --group ID            consumer group whose snapshots are shown [CONSUMER_GROUP] (order-pipeline)
+  --allowed-host NAMES  more host names requests may use, comma-separated, such as
+                        dashboard.example.com [DASHBOARD_ALLOWED_HOSTS] (none)
+  --max-replays N       park dead letters already replayed N times (3)
 ${VERBOSE_HELP}
   -h, --help            show this help`;
 
@@ -42,6 +49,8 @@ export async function main(args: string[]): Promise<number> {
     "dlq-topic": { type: "string" },
     "stats-topic": { type: "string" },
     group: { type: "string" },
+    "allowed-host": { type: "string" },
+    "max-replays": { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (flags.help) {
@@ -57,6 +66,8 @@ export async function main(args: string[]): Promise<number> {
     dlqTopic: { env: "DLQ_TOPIC", default: DEFAULT_TOPICS.dlq, parse: name },
     statsTopic: { env: "STATS_TOPIC", default: DEFAULT_TOPICS.stats, parse: name },
     group: { env: "CONSUMER_GROUP", default: "order-pipeline", parse: name },
+    allowedHost: { env: "DASHBOARD_ALLOWED_HOSTS", default: [] as string[], parse: hostList },
+    maxReplays: { default: 3, parse: integer(0) },
   });
   await requireBroker(config.brokers);
   const stop = stopOnSignals("dashboard");
@@ -65,6 +76,8 @@ export async function main(args: string[]): Promise<number> {
     host: config.host,
     port: config.port,
     groupId: config.group,
+    allowedHosts: config.allowedHost,
+    maxReplays: config.maxReplays,
     topics: {
       orders: config.topic,
       retry: config.retryTopic,
@@ -74,7 +87,7 @@ export async function main(args: string[]): Promise<number> {
   });
   console.log(`Dashboard at ${dashboard.url}`);
   if (dashboard.token) {
-    console.log(`Produce and replay need the token ${dashboard.token} (it is in the link above)`);
+    console.log(`Every data request needs the token ${dashboard.token} (it is in the link above)`);
   }
   await new Promise((resolve) => stop.signal.addEventListener("abort", resolve, { once: true }));
   stop.dispose();
@@ -88,6 +101,13 @@ function host(text: string): string {
     throw new Error("must be a host name or an IP address, such as 127.0.0.1 or 0.0.0.0");
   }
   return text;
+}
+
+/** Host names, comma-separated. */
+function hostList(text: string): string[] {
+  const names = text.split(",").map((name) => name.trim()).filter(Boolean);
+  for (const name of names) host(name);
+  return names;
 }
 
 if (import.meta.main) await runCommand("dashboard", main);

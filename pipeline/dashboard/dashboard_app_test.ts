@@ -13,21 +13,59 @@ const TOPICS = {
   groupId: "g",
 };
 
-function setup(token: string | null = null) {
-  const state = createDashboardState({ topics: TOPICS });
-  const calls: string[] = [];
-  const actions: DashboardActions = {
+const ALLOWED = new Set(["127.0.0.1", "localhost", "::1"]);
+
+function fakeActions(calls: string[], overrides: Partial<DashboardActions> = {}): DashboardActions {
+  return {
     produce: (count, badRate) => {
       calls.push(`produce ${count} ${badRate}`);
       return Promise.resolve({ sent: count });
     },
-    replay: (partition, offset) => {
-      calls.push(`replay ${partition}@${offset}`);
-      return Promise.resolve(
-        offset === "404" ? undefined : { topic: "orders", replayCount: 1 },
-      );
+    previewReplay: (request) => {
+      calls.push(`preview ${JSON.stringify(request)}`);
+      return Promise.resolve({
+        summary: {
+          type: "summary",
+          dryRun: true,
+          sent: 1,
+          parked: 0,
+          skipped: 0,
+          unreadable: 0,
+          complete: true,
+        },
+        letters: [{
+          type: "would-send",
+          dlq: "0:7",
+          to: "orders",
+          orderId: "ORD-7",
+          correlationId: null,
+          replays: 0,
+        }],
+      });
     },
+    startReplay: (request) => {
+      calls.push(`replay ${request.positions.join(",")}`);
+      return Promise.resolve({ id: "replay-1" });
+    },
+    message: (topic, partition, offset) => {
+      calls.push(`message ${topic} ${partition}@${offset}`);
+      return Promise.resolve(undefined);
+    },
+    browse: (topic, partition, from, count) => {
+      calls.push(
+        `browse ${topic} ${partition} ${
+          JSON.stringify(String(typeof from === "bigint" ? from : from.time))
+        } ${count}`,
+      );
+      return Promise.resolve({ topic, partition, low: "0", high: "0", start: "0", records: [] });
+    },
+    ...overrides,
   };
+}
+
+function setup(token: string | null = null) {
+  const state = createDashboardState({ topics: TOPICS });
+  const calls: string[] = [];
   const listeners = new Set<() => void>();
   const closing = new AbortController();
   const metrics = createDashboardMetrics(() => state.view());
@@ -37,8 +75,10 @@ function setup(token: string | null = null) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    actions,
+    actions: fakeActions(calls),
     token,
+    allowedHosts: ALLOWED,
+    topics: Object.values(TOPICS).slice(0, 4),
     registry: metrics.registry,
     health: () => ({ ok: true, detail: "tailing topics" }),
     signal: closing.signal,
@@ -149,57 +189,185 @@ Deno.test("mutations from another origin are refused", async () => {
   assert.deepEqual(calls, []);
 });
 
-Deno.test("off loopback, produce and replay need the token", async () => {
+Deno.test("off loopback, every read and write of data needs the token", async () => {
   const { app, calls } = setup("s3cret");
   const [missing, missingText] = await error(await app.fetch(post("/api/produce", { count: 1 })));
   assert.equal(missing, 401);
   assert.match(missingText, /Missing token/);
   const [wrong, wrongText] = await error(
-    await app.fetch(post("/api/replay", { partition: 0, offset: "1" }, { [TOKEN_HEADER]: "nope" })),
+    await app.fetch(
+      post("/api/replay", { positions: ["0:1"], dryRun: false }, { [TOKEN_HEADER]: "nope" }),
+    ),
   );
   assert.equal(wrong, 403);
   assert.match(wrongText, /Wrong token/);
   const ok = await app.fetch(post("/api/produce", { count: 2 }, { [TOKEN_HEADER]: "s3cret" }));
   assert.equal(ok.status, 200);
   await ok.body?.cancel();
-  // Reading needs no token.
-  const state = await app.fetch(new Request("http://127.0.0.1:8080/api/state"));
-  assert.equal(state.status, 200);
-  await state.body?.cancel();
+  // A write never takes the token from the URL, where it could be forged into a link.
+  const [queryWrite] = await error(
+    await app.fetch(post("/api/produce?token=s3cret", { count: 1 })),
+  );
+  assert.equal(queryWrite, 401);
+  // Reads need it too: the view, the event stream, messages, the browser, metrics.
+  for (
+    const path of [
+      "/api/state",
+      "/events",
+      "/api/message?topic=orders&partition=0&offset=1",
+      "/api/browse?topic=orders&partition=0",
+      "/metrics",
+    ]
+  ) {
+    const [status, text] = await error(
+      await app.fetch(new Request(`http://127.0.0.1:8080${path}`)),
+    );
+    assert.equal(status, 401, path);
+    assert.match(text, /Missing token/, path);
+  }
+  const byQuery = await app.fetch(new Request("http://127.0.0.1:8080/api/state?token=s3cret"));
+  assert.equal(byQuery.status, 200);
+  assert.equal(byQuery.headers.get("x-content-type-options"), "nosniff");
+  assert.match(byQuery.headers.get("content-type") ?? "", /^application\/json/);
+  await byQuery.body?.cancel();
+  const byBearer = await app.fetch(
+    new Request("http://127.0.0.1:8080/metrics", { headers: { authorization: "Bearer s3cret" } }),
+  );
+  assert.equal(byBearer.status, 200);
+  await byBearer.body?.cancel();
+  // The page itself and /healthz carry no data and stay open.
+  for (const path of ["/", "/app.js", "/uplot.js", "/healthz"]) {
+    const response = await app.fetch(new Request(`http://127.0.0.1:8080${path}`));
+    assert.equal(response.status, 200, path);
+    await response.body?.cancel();
+  }
   assert.deepEqual(calls, ["produce 2 0"]);
 });
 
-Deno.test("/api/replay replays a dead letter, and says when it has none there", async () => {
+Deno.test("a Host the server was not started for is refused, which stops DNS rebinding", async () => {
   const { app, calls } = setup();
-  const done = await app.fetch(post("/api/replay", { partition: 0, offset: "7" }));
-  assert.deepEqual([done.status, await done.json()], [200, { topic: "orders", replayCount: 1 }]);
-  const [status, text] = await error(
-    await app.fetch(post("/api/replay", { partition: 0, offset: "404" })),
+  for (const host of ["evil.example", "evil.example:8080", "127.0.0.1.evil.example"]) {
+    for (
+      const request of [
+        new Request("http://127.0.0.1:8080/api/state", { headers: { host } }),
+        new Request("http://127.0.0.1:8080/", { headers: { host } }),
+        post("/api/produce", { count: 1 }, { host, origin: `http://${host}` }),
+      ]
+    ) {
+      const [status, text] = await error(await app.fetch(request));
+      assert.equal(status, 421, `${host} ${request.url}`);
+      assert.match(text, /is not served here: start the dashboard with --allowed-host/);
+    }
+  }
+  for (const host of ["127.0.0.1:8080", "localhost:8080", "[::1]:8080", "LOCALHOST"]) {
+    const response = await app.fetch(
+      new Request("http://127.0.0.1:8080/api/state", { headers: { host } }),
+    );
+    assert.equal(response.status, 200, host);
+    await response.body?.cancel();
+  }
+  assert.deepEqual(calls, []);
+});
+
+Deno.test("a mutation from an opaque origin (Origin: null) is refused", async () => {
+  const { app, calls } = setup();
+  for (const path of ["/api/produce", "/api/replay"]) {
+    const [status, text] = await error(
+      await app.fetch(
+        post(path, { count: 1, positions: ["0:1"], dryRun: false }, { origin: "null" }),
+      ),
+    );
+    assert.equal(status, 403, path);
+    assert.match(text, /opaque origin/);
+  }
+  assert.deepEqual(calls, []);
+});
+
+Deno.test("/api/replay previews a filter or a selection, and replays only confirmed positions", async () => {
+  const { app, calls } = setup();
+  const preview = await app.fetch(
+    post("/api/replay", { filter: { errorClass: "poison", text: "ORD" }, dryRun: true }),
   );
-  assert.equal(status, 404);
-  assert.match(text, /No dead letter at partition 0 offset 404/);
-  const [bad, badText] = await error(
-    await app.fetch(post("/api/replay", { partition: -1, offset: "7" })),
+  assert.equal(preview.status, 200);
+  assert.deepEqual((await preview.json()).letters.map((l: { dlq: string }) => l.dlq), ["0:7"]);
+  const started = await app.fetch(
+    post("/api/replay", { positions: ["0:7", "2:11"], dryRun: false }),
   );
-  assert.equal(bad, 400);
-  assert.match(badText, /'partition' must be a whole number >= 0/);
-  const [badOffset, offsetText] = await error(
-    await app.fetch(post("/api/replay", { partition: 0, offset: 7 })),
+  assert.deepEqual([started.status, await started.json()], [202, { id: "replay-1" }]);
+  const cases: Array<[unknown, RegExp]> = [
+    [{ filter: {}, dryRun: false }, /give 'positions' from the dry run/],
+    [
+      { positions: ["0-7"], dryRun: false },
+      /'positions' must be 1 to 10000 'partition:offset' strings/,
+    ],
+    [{ positions: [], dryRun: true }, /'positions'/],
+    [{ filter: { since: "soon" }, dryRun: true }, /'filter.since' must be a time/],
+    [{ filter: { errorClass: 5 }, dryRun: true }, /'filter.errorClass' must be text/],
+    [{ positions: ["0:7"], dryRun: "yes" }, /'dryRun' must be true \(preview\) or false/],
+    [{ positions: ["0:7"], dryRun: false, to: "a b" }, /'to' must be a topic name/],
+  ];
+  for (const [body, message] of cases) {
+    const [status, text] = await error(await app.fetch(post("/api/replay", body)));
+    assert.equal(status, 400, JSON.stringify(body));
+    assert.match(text, message);
+  }
+  assert.deepEqual(calls, [
+    'preview {"filter":{"errorClass":"poison","text":"ORD"}}',
+    "replay 0:7,2:11",
+  ]);
+});
+
+Deno.test("/api/message and /api/browse check the topic, partition, offset and time", async () => {
+  const { app, calls } = setup();
+  const [missing, missingText] = await error(
+    await app.fetch(
+      new Request("http://127.0.0.1:8080/api/message?topic=orders&partition=1&offset=5"),
+    ),
   );
-  assert.equal(badOffset, 400);
-  assert.match(offsetText, /'offset' must be a decimal string/);
-  assert.deepEqual(calls, ["replay 0@7", "replay 0@404"]);
+  assert.equal(missing, 404);
+  assert.match(missingText, /No record at orders partition 1 offset 5/);
+  const page = await app.fetch(
+    new Request(
+      "http://127.0.0.1:8080/api/browse?topic=orders-dlq&partition=2&time=2026-01-01T00:00:00Z&count=5",
+    ),
+  );
+  assert.equal(page.status, 200);
+  await page.body?.cancel();
+  const cases: Array<[string, RegExp]> = [
+    [
+      "/api/browse?topic=secrets&partition=0",
+      /'topic' must be one of orders, orders-retry, orders-dlq, orders-stats/,
+    ],
+    ["/api/browse?topic=orders&partition=-1", /'partition' must be a whole number/],
+    ["/api/browse?topic=orders&partition=0&offset=x", /'offset' must be a decimal string/],
+    [
+      "/api/browse?topic=orders&partition=0&time=soon",
+      /'time' must be ms since the epoch or an ISO date-time/,
+    ],
+    [
+      "/api/browse?topic=orders&partition=0&count=1000",
+      /'count' must be a whole number from 1 to 100/,
+    ],
+    ["/api/message?topic=orders&partition=0&offset=-3", /'offset' must be a decimal string/],
+  ];
+  for (const [path, message] of cases) {
+    const [status, text] = await error(
+      await app.fetch(new Request(`http://127.0.0.1:8080${path}`)),
+    );
+    assert.equal(status, 400, path);
+    assert.match(text, message);
+  }
+  assert.deepEqual(calls, ["message orders 1@5", 'browse orders-dlq 2 "1767225600000" 5']);
 });
 
 Deno.test("a failing action answers 502 with its reason", async () => {
   const app = createDashboardApp({
     view: () => createDashboardState({ topics: TOPICS }).view(),
     onUpdate: () => () => {},
-    actions: {
-      produce: () => Promise.reject(new Error("broker unreachable")),
-      replay: () => Promise.resolve(undefined),
-    },
+    actions: fakeActions([], { produce: () => Promise.reject(new Error("broker unreachable")) }),
     token: null,
+    allowedHosts: ALLOWED,
+    topics: ["orders"],
     registry: new Registry(),
     health: () => ({ ok: false, detail: "starting" }),
   });

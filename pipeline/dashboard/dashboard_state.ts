@@ -15,8 +15,14 @@ import {
 import { decodeDeadLetter } from "../dead_letter/decode_dead_letter.ts";
 import { replayCount } from "../dead_letter/build_replay_record.ts";
 import { errorMessage } from "../errors.ts";
+import type { GroupDescription } from "../kafka/describe_group.ts";
 import type { KafkaRecord } from "../kafka/kafka_record.ts";
+import type { TailStatus } from "../kafka/tail_topics.ts";
 import { mergeAggregates } from "../operators/aggregate.ts";
+import { readRetryContext } from "../retry/read_retry_context.ts";
+import { bytesText as text } from "./bytes_text.ts";
+import { invalidOrder } from "./describe_record.ts";
+import type { ReplayJobView } from "./replay_job.ts";
 
 /** The topics and group the dashboard shows. */
 export interface DashboardTopics {
@@ -37,10 +43,14 @@ export interface MessageRow {
   correlationId: string | null;
   /** Header name and value (UTF-8 where printable, else hex). */
   headers: Array<[string, string]>;
-  /** The order, where the value decoded. */
-  order: { orderId: string; product: string; price: number } | null;
+  /** The order, where the value decoded; `price` is null in JSON when not finite, `priceText` never. */
+  order: { orderId: string; product: string; price: number; priceText: string } | null;
   /** Why the value did not decode. */
   error: string | null;
+  /** Why a decoded order breaks a business rule (it will be dead-lettered), or null. */
+  invalid: string | null;
+  /** Where a record of the retry topic stands: its round, when it is due (ms), attempts so far. */
+  retry: { round: number; due: number; attempts: number } | null;
 }
 
 /** A dead letter in the table. */
@@ -71,6 +81,8 @@ export interface DashboardView {
   processed: number;
   /** Orders processed per second, over the last few seconds. */
   throughput: number;
+  /** Throughput over time: [ms since the epoch, orders/s]. */
+  throughputHistory: Array<[number, number]>;
   /** Messages stored on each topic. */
   stored: { orders: number; retry: number; dlq: number };
   /** Dead letters stored, by failure class. */
@@ -83,10 +95,36 @@ export interface DashboardView {
     nextOffset: string | null;
     endOffset: string;
     lag: number;
+    /** Lag is higher than a few seconds ago. */
+    lagGrowing: boolean;
     updatedAt: number | null;
   }>;
+  /** The consumer group at a glance. */
+  consumer: ConsumerHealth;
+  /** The dashboard's replay in progress or last finished, if any. */
+  replay: ReplayJobView | null;
   tables: { orders: MessageRow[]; retry: MessageRow[]; dlq: DeadLetterRow[] };
+  /** How the reader of each tailed topic stands: tailing, or waiting for the broker since when and why. */
+  readers: Record<string, TailStatus>;
   updatedAt: number;
+}
+
+/** How the consumer group stands. */
+export interface ConsumerHealth {
+  /**
+   * `live`: members hold partitions and snapshots are fresh (or nothing is
+   * waiting, or no snapshot was written yet); `stopped`: no member in the
+   * group; `stalled`: members, but no new snapshot for `staleAfterMs` while
+   * records wait; `unknown`: not asked yet.
+   */
+  state: "live" | "stopped" | "stalled" | "unknown";
+  /** One line for the header. */
+  detail: string;
+  /** Kafka's group state. */
+  groupState: string | null;
+  members: Array<{ clientId: string; host: string; partitions: number[] }>;
+  /** The newest snapshot's time, ms since the epoch. */
+  lastSnapshotAt: number | null;
 }
 
 /** Options for {@link createDashboardState}. */
@@ -94,6 +132,10 @@ export interface DashboardStateOptions {
   topics: DashboardTopics;
   /** Rows kept per table. @default 20 */
   tableSize?: number;
+  /** Rows kept in the dead-letter table, which the page filters. @default 200 */
+  deadLetterTableSize?: number;
+  /** A group with members but no snapshot for this long while records wait is stalled. @default 10000 */
+  staleAfterMs?: number;
   /** Samples kept for the chart. @default 300 */
   historySize?: number;
   /** @default Date.now */
@@ -109,15 +151,19 @@ export interface DashboardState {
     topic: string,
     offsets: ReadonlyArray<{ partition: number; low: bigint; high: bigint }>,
   ): void;
+  /** Records how the reader of `topic` stands. */
+  setReader(topic: string, status: TailStatus): void;
+  /** Records the consumer group's members, or null when it could not be described. */
+  setGroup(group: GroupDescription | null): void;
+  /** Records the dashboard's replay job. */
+  setReplay(job: ReplayJobView | null): void;
   /** Adds the current average to the chart and updates the throughput; call once a second. */
   sample(): void;
-  /** The latest dead letter at `partition`/`offset` still in the table, if any. */
-  deadLetter(partition: number, offset: string): KafkaRecord | undefined;
+  /** The record at `topic`/`partition`/`offset` if a table still holds it. */
+  record(topic: string, partition: number, offset: string): KafkaRecord | undefined;
   /** The view for the page. */
   view(): DashboardView;
 }
-
-const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * Creates the bookkeeping.
@@ -133,7 +179,14 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  * ```
  */
 export function createDashboardState(options: DashboardStateOptions): DashboardState {
-  const { topics, tableSize = 20, historySize = 300, now = Date.now } = options;
+  const {
+    topics,
+    tableSize = 20,
+    deadLetterTableSize = 200,
+    historySize = 300,
+    staleAfterMs = 10_000,
+    now = Date.now,
+  } = options;
   const codec = createOrderDecoder();
   const snapshots = new Map<number, StatsSnapshot>();
   // Orders that succeeded in a retry round, per retry-topic partition.
@@ -145,19 +198,37 @@ export function createDashboardState(options: DashboardStateOptions): DashboardS
     retry: [] as MessageRow[],
     dlq: [] as DeadLetterRow[],
   };
-  const dlqRecords: KafkaRecord[] = [];
+  // The records behind the table rows, for the detail panel.
+  const records = new Map<string, KafkaRecord>();
+  const recordKey = (topic: string, partition: number, offset: string) =>
+    `${topic}\u0000${partition}\u0000${offset}`;
   const byClass: Record<string, number> = { poison: 0, permanent: 0, transient: 0 };
   const history: Array<[number, number]> = [];
   const processedSamples: Array<[number, number]> = [];
   let throughput = 0;
+  const throughputHistory: Array<[number, number]> = [];
+  const readers: Record<string, TailStatus> = {};
+  let group: GroupDescription | null | undefined;
+  let replayJob: ReplayJobView | null = null;
+  // Per partition, total lag at the last few samples, oldest first.
+  const lagSamples = new Map<number, number[]>();
 
   const aggregate = () =>
     mergeAggregates(
       ...[...snapshots.values(), ...retrySnapshots.values()].map((s) => snapshotAggregate(s)),
     );
-  const push = <T>(table: T[], row: T) => {
+  const push = <T extends MessageRow>(
+    table: T[],
+    row: T,
+    record: KafkaRecord,
+    size = tableSize,
+  ) => {
     table.unshift(row);
-    if (table.length > tableSize) table.pop();
+    records.set(recordKey(record.topic, record.partition, record.offset), record);
+    while (table.length > size) {
+      const gone = table.pop()!;
+      records.delete(recordKey(record.topic, gone.partition, gone.offset));
+    }
   };
   const stored = (topic: string) => {
     let n = 0n;
@@ -170,9 +241,16 @@ export function createDashboardState(options: DashboardStateOptions): DashboardS
   const row = (record: KafkaRecord): MessageRow => {
     let order: MessageRow["order"] = null;
     let error: string | null = null;
+    let invalid: string | null = null;
     try {
       const decoded = codec.decode(record.value);
-      order = { orderId: decoded.orderId, product: decoded.product, price: decoded.price };
+      order = {
+        orderId: decoded.orderId,
+        product: decoded.product,
+        price: decoded.price,
+        priceText: String(decoded.price),
+      };
+      invalid = invalidOrder(decoded);
     } catch (err) {
       error = errorMessage(err);
     }
@@ -185,11 +263,13 @@ export function createDashboardState(options: DashboardStateOptions): DashboardS
       headers: Object.entries(record.headers).map(([name, bytes]) => [name, text(bytes)]),
       order,
       error,
+      invalid,
+      retry: null,
     };
   };
 
   const deadLetterRow = (record: KafkaRecord): DeadLetterRow => {
-    const base = { ...row(record), order: null, error: null };
+    const base = { ...row(record), order: null, error: null, invalid: null };
     try {
       const letter = decodeDeadLetter(record.value);
       return {
@@ -199,6 +279,7 @@ export function createDashboardState(options: DashboardStateOptions): DashboardS
           orderId: letter.orderId,
           product: letter.product ?? "",
           price: letter.price ?? NaN,
+          priceText: String(letter.price ?? "–"),
         },
         correlationId: letter.correlationId,
         errorClass: letter.errorClass,
@@ -224,6 +305,58 @@ export function createDashboardState(options: DashboardStateOptions): DashboardS
     }
   };
 
+  const partitionRows = () => {
+    const partitions: Array<Omit<DashboardView["partitions"][number], "lagGrowing">> = [];
+    for (const [key, h] of high) {
+      if (!key.startsWith(`${topics.orders}:`)) continue;
+      const partition = Number(key.slice(topics.orders.length + 1));
+      const snapshot = snapshots.get(partition);
+      const start = snapshot ? BigInt(snapshot.nextOffset) : (low.get(key) ?? 0n);
+      partitions.push({
+        partition,
+        count: snapshot?.count ?? 0,
+        average: snapshot ? snapshotAggregate(snapshot).average : null,
+        nextOffset: snapshot?.nextOffset ?? null,
+        endOffset: h.toString(),
+        lag: Number(h > start ? h - start : 0n),
+        updatedAt: snapshot?.updatedAt ?? null,
+      });
+    }
+    return partitions.sort((a, b) => a.partition - b.partition);
+  };
+
+  const consumerHealth = (lag: number): ConsumerHealth => {
+    const times = [...snapshots.values(), ...retrySnapshots.values()].map((s) => s.updatedAt);
+    const lastSnapshotAt = times.length > 0 ? Math.max(...times) : null;
+    const quiet = lastSnapshotAt === null
+      ? "no snapshot yet"
+      : `no snapshot for ${Math.round((now() - lastSnapshotAt) / 1000)} s`;
+    const members = (group?.members ?? []).map((m) => ({
+      clientId: m.clientId,
+      host: m.host,
+      partitions: (m.assignment[topics.orders] ?? []).toSorted((a, b) => a - b),
+    }));
+    const base = { groupState: group?.state ?? null, members, lastSnapshotAt };
+    if (group === undefined || group === null) {
+      return { state: "unknown", detail: `group ${topics.groupId}: not described yet`, ...base };
+    }
+    if (members.length === 0) {
+      return {
+        state: "stopped",
+        detail: `consumer stopped: no member in ${topics.groupId}, ${quiet}`,
+        ...base,
+      };
+    }
+    // Before its first snapshot a new group may have started at the end, so
+    // the lag seen here is not yet the group's: that is not called stalled.
+    if (lastSnapshotAt !== null && lag > 0 && now() - lastSnapshotAt > staleAfterMs) {
+      return { state: "stalled", detail: `consumer stalled: ${lag} waiting, ${quiet}`, ...base };
+    }
+    const count = `${members.length} member${members.length === 1 ? "" : "s"}`;
+    const first = lastSnapshotAt === null ? `, ${quiet}` : "";
+    return { state: "live", detail: `live: ${count} in ${topics.groupId}${first}`, ...base };
+  };
+
   return {
     ingest(record) {
       const key = `${record.topic}:${record.partition}`;
@@ -242,13 +375,12 @@ export function createDashboardState(options: DashboardStateOptions): DashboardS
       } else if (record.topic === topics.dlq) {
         const errorClass = header(record, "x-error-class") ?? "unknown";
         byClass[errorClass] = (byClass[errorClass] ?? 0) + 1;
-        push(tables.dlq, deadLetterRow(record));
-        dlqRecords.unshift(record);
-        if (dlqRecords.length > tableSize) dlqRecords.pop();
+        push(tables.dlq, deadLetterRow(record), record, deadLetterTableSize);
       } else if (record.topic === topics.retry) {
-        push(tables.retry, row(record));
+        const { round, due, attempts } = readRetryContext(record);
+        push(tables.retry, { ...row(record), retry: { round, due, attempts } }, record);
       } else if (record.topic === topics.orders) {
-        push(tables.orders, row(record));
+        push(tables.orders, row(record), record);
       }
     },
     setOffsets(topic, offsets) {
@@ -257,6 +389,15 @@ export function createDashboardState(options: DashboardStateOptions): DashboardS
         low.set(key, o.low);
         if (o.high > (high.get(key) ?? 0n)) high.set(key, o.high);
       }
+    },
+    setReader(topic, status) {
+      readers[topic] = status;
+    },
+    setGroup(description) {
+      group = description;
+    },
+    setReplay(job) {
+      replayJob = job;
     },
     sample() {
       const t = now();
@@ -269,29 +410,24 @@ export function createDashboardState(options: DashboardStateOptions): DashboardS
       while (processedSamples.length > 6) processedSamples.shift();
       const [t0, c0] = processedSamples[0];
       throughput = t > t0 ? Math.max(0, (count - c0) / ((t - t0) / 1000)) : 0;
+      throughputHistory.push([t, throughput]);
+      if (throughputHistory.length > historySize) throughputHistory.shift();
+      for (const p of partitionRows()) {
+        const samples = lagSamples.get(p.partition) ?? [];
+        samples.push(p.lag);
+        if (samples.length > 5) samples.shift();
+        lagSamples.set(p.partition, samples);
+      }
     },
-    deadLetter(partition, offset) {
-      return dlqRecords.find((r) => r.partition === partition && r.offset === offset);
+    record(topic, partition, offset) {
+      return records.get(recordKey(topic, partition, offset));
     },
     view() {
       const agg = aggregate();
-      const partitions: DashboardView["partitions"] = [];
-      for (const [key, h] of high) {
-        if (!key.startsWith(`${topics.orders}:`)) continue;
-        const partition = Number(key.slice(topics.orders.length + 1));
-        const snapshot = snapshots.get(partition);
-        const start = snapshot ? BigInt(snapshot.nextOffset) : (low.get(key) ?? 0n);
-        partitions.push({
-          partition,
-          count: snapshot?.count ?? 0,
-          average: snapshot ? snapshotAggregate(snapshot).average : null,
-          nextOffset: snapshot?.nextOffset ?? null,
-          endOffset: h.toString(),
-          lag: Number(h > start ? h - start : 0n),
-          updatedAt: snapshot?.updatedAt ?? null,
-        });
-      }
-      partitions.sort((a, b) => a.partition - b.partition);
+      const partitions = partitionRows().map((p) => {
+        const samples = lagSamples.get(p.partition) ?? [];
+        return { ...p, lagGrowing: samples.length > 1 && p.lag > 0 && p.lag > samples[0] };
+      });
       return {
         topics,
         aggregate: agg,
@@ -300,6 +436,7 @@ export function createDashboardState(options: DashboardStateOptions): DashboardS
         history: agg.average === null ? [...history] : [...history, [now(), agg.average]],
         processed: agg.count,
         throughput,
+        throughputHistory: [...throughputHistory],
         stored: {
           orders: stored(topics.orders),
           retry: stored(topics.retry),
@@ -307,11 +444,14 @@ export function createDashboardState(options: DashboardStateOptions): DashboardS
         },
         deadLetteredByClass: { ...byClass },
         partitions,
+        consumer: consumerHealth(partitions.reduce((sum, p) => sum + p.lag, 0)),
+        replay: replayJob,
         tables: {
           orders: [...tables.orders],
           retry: [...tables.retry],
           dlq: [...tables.dlq],
         },
+        readers: { ...readers },
         updatedAt: now(),
       };
     },
@@ -321,16 +461,4 @@ export function createDashboardState(options: DashboardStateOptions): DashboardS
 function header(record: KafkaRecord, name: string): string | null {
   const bytes = record.headers[name];
   return bytes ? text(bytes) : null;
-}
-
-/** UTF-8 where the bytes are printable text, else `0x` and hex. */
-function text(bytes: Uint8Array): string {
-  try {
-    const decoded = utf8.decode(bytes);
-    // deno-lint-ignore no-control-regex
-    if (!/[\u0000-\u0008\u000e-\u001f\u007f]/.test(decoded)) return decoded;
-  } catch {
-    // not UTF-8: shown as hex below
-  }
-  return "0x" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }

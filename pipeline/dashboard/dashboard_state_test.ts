@@ -43,6 +43,7 @@ function snapshot(
   nextOffset: string,
   groupId = "g",
   topic = "orders",
+  updatedAt = 1,
 ): KafkaRecord {
   const s: StatsSnapshot = {
     topic,
@@ -53,7 +54,7 @@ function snapshot(
     max: 9,
     nextOffset,
     groupId,
-    updatedAt: 1,
+    updatedAt,
   };
   return record("orders-stats", 0, partition, snapshotRecord(s).value);
 }
@@ -145,8 +146,8 @@ Deno.test("dead letters are counted by class, decoded, and kept for replay", () 
       name === "kafka_dlt-original-partition" && value === "0x00000002"
     ),
   );
-  assert.equal(state.deadLetter(0, "3")?.offset, "3");
-  assert.equal(state.deadLetter(0, "4"), undefined);
+  assert.equal(state.record("orders-dlq", 0, "3")?.offset, "3");
+  assert.equal(state.record("orders-dlq", 0, "4"), undefined);
 });
 
 Deno.test("orders that succeeded in a retry round count in the global average, but not in partition lag", () => {
@@ -158,4 +159,102 @@ Deno.test("orders that succeeded in a retry round count in the global average, b
   assert.equal(view.aggregate.count, 3, "the other group's retry snapshot is not ours");
   assert.equal(view.aggregate.average, 20);
   assert.deepEqual(view.partitions.map((p) => p.partition), []);
+});
+
+Deno.test("invalid orders are marked, and retry records show round, due time and attempts", () => {
+  const state = createDashboardState({ topics: TOPICS });
+  state.ingest(
+    record("orders", 0, 1, codec.encode({ orderId: "ORD-1", product: "Laptop", price: 1e9 })),
+  );
+  state.ingest(record("orders", 0, 2, codec.encode({ orderId: "", product: "Laptop", price: 5 })));
+  state.ingest(
+    record("orders", 0, 3, codec.encode({ orderId: "ORD-3", product: "Laptop", price: 5 })),
+  );
+  state.ingest(
+    record("orders-retry", 1, 0, codec.encode({ orderId: "ORD-4", product: "Mouse", price: 9 }), {
+      "x-retry-round": encoder.encode("2"),
+      "x-retry-due": encoder.encode("1700000005000"),
+      "x-attempts": encoder.encode("8"),
+    }),
+  );
+  const { orders, retry } = state.view().tables;
+  assert.deepEqual(orders.map((row) => row.invalid === null), [true, false, false]);
+  assert.match(orders[2].invalid ?? "", /price/);
+  assert.equal(orders[2].order?.priceText, "1000000000");
+  state.ingest(
+    record("orders", 0, 4, codec.encode({ orderId: "ORD-4", product: "Laptop", price: NaN })),
+  );
+  const nan = state.view().tables.orders[0];
+  assert.equal(JSON.parse(JSON.stringify(nan)).order.priceText, "NaN", "survives JSON, unlike NaN");
+  assert.match(nan.invalid ?? "", /price/);
+  assert.match(orders[1].invalid ?? "", /orderId/);
+  assert.deepEqual(retry[0].retry, { round: 2, due: 1700000005000, attempts: 8 });
+});
+
+Deno.test("the consumer shows as stopped without members, stalled without fresh snapshots, live otherwise", () => {
+  let clock = 100_000;
+  const state = createDashboardState({ topics: TOPICS, staleAfterMs: 10_000, now: () => clock });
+  assert.equal(state.view().consumer.state, "unknown");
+  state.setOffsets("orders", [{ partition: 0, low: 0n, high: 10n }]);
+  const member = {
+    memberId: "m1",
+    clientId: "c1",
+    host: "/127.0.0.1",
+    assignment: { orders: [2, 0] },
+  };
+  state.setGroup({ state: "Stable", members: [member] });
+  assert.deepEqual(
+    [state.view().consumer.state, state.view().consumer.detail],
+    ["live", "live: 1 member in g, no snapshot yet"],
+    "a new group may have started at the end: its lag is not known before a snapshot",
+  );
+  state.ingest(snapshot(0, 4, 40, "4", "g", "orders", 95_000));
+  assert.equal(state.view().consumer.state, "live");
+  assert.deepEqual(state.view().consumer.members, [{
+    clientId: "c1",
+    host: "/127.0.0.1",
+    partitions: [0, 2],
+  }]);
+  clock = 120_000;
+  assert.deepEqual(
+    [state.view().consumer.state, state.view().consumer.detail],
+    ["stalled", "consumer stalled: 6 waiting, no snapshot for 25 s"],
+  );
+  state.setGroup({ state: "Empty", members: [] });
+  assert.deepEqual(
+    [state.view().consumer.state, state.view().consumer.detail],
+    ["stopped", "consumer stopped: no member in g, no snapshot for 25 s"],
+  );
+});
+
+Deno.test("a partition's lag is marked growing when it is higher than a few seconds ago", () => {
+  const state = createDashboardState({ topics: TOPICS });
+  state.setOffsets("orders", [{ partition: 0, low: 0n, high: 2n }, {
+    partition: 1,
+    low: 0n,
+    high: 2n,
+  }]);
+  state.sample();
+  state.ingest(record("orders", 0, 5, null));
+  state.sample();
+  const [p0, p1] = state.view().partitions;
+  assert.deepEqual([p0.lag, p0.lagGrowing, p1.lag, p1.lagGrowing], [6, true, 2, false]);
+  assert.equal(state.view().throughputHistory.length, 2);
+});
+
+Deno.test("markup in every message field stays a plain string in the view", () => {
+  const xss = "<img src=x onerror=alert(1)>";
+  const state = createDashboardState({ topics: TOPICS });
+  state.ingest({
+    ...record("orders", 0, 1, codec.encode({ orderId: xss, product: xss, price: 1 }), {
+      [xss]: encoder.encode(xss),
+      "x-correlation-id": encoder.encode(xss),
+    }),
+    key: encoder.encode(xss),
+  });
+  const row = state.view().tables.orders[0];
+  assert.deepEqual(
+    [row.key, row.correlationId, row.order?.orderId, row.order?.product, row.headers[0]],
+    [xss, xss, xss, xss, [xss, xss]],
+  );
 });

@@ -1,25 +1,40 @@
 /**
  * Starts the dashboard: tails the pipeline's topics into the dashboard state,
- * wires the produce and replay actions to Kafka, and serves the app.
+ * watches the consumer group, wires produce, replay and the topic browser to
+ * Kafka, and serves the app.
  *
  * @module
  */
 import { lastValueFrom } from "rxjs";
 import { DEFAULT_TOPICS, topicSpecs } from "../config.ts";
-import { replayOne } from "../dead_letter/replay_one.ts";
+import { readDeadLetterHeaders } from "../dead_letter/read_dead_letter_headers.ts";
+import { decodeDeadLetter } from "../dead_letter/decode_dead_letter.ts";
 import { errorMessage } from "../errors.ts";
-import { connectProducer, type KafkaSink } from "../kafka/kafka_producer.ts";
+import { describeGroup } from "../kafka/describe_group.ts";
+import type { KafkaRecord } from "../kafka/kafka_record.ts";
+import { readPartition } from "../kafka/read_partition.ts";
 import { tailTopics } from "../kafka/tail_topics.ts";
 import { ensureTopics } from "../kafka/topics.ts";
+import { backoffDelay } from "../operators/backoff.ts";
 import { produceOrders } from "../producer/order_producer.ts";
-import { createDashboardApp, type DashboardActions } from "./dashboard_app.ts";
+import { replayDeadLetters, type ReplayEvent } from "../replay/replay_dead_letters.ts";
+import {
+  ConflictError,
+  createDashboardApp,
+  type DashboardActions,
+  hostName,
+  MAX_REPLAY_POSITIONS,
+} from "./dashboard_app.ts";
 import { createDashboardMetrics } from "./dashboard_metrics.ts";
-import { createDashboardState } from "./dashboard_state.ts";
+import { createDashboardState, type DashboardView } from "./dashboard_state.ts";
+import { matchesDeadLetter } from "./dead_letter_filter.ts";
+import { describeRecord, type RecordKind } from "./describe_record.ts";
+import { createReplayJob, type ReplayJob } from "./replay_job.ts";
 
 /** Options for {@link startDashboard}. */
 export interface StartDashboardOptions {
   brokers: readonly string[];
-  /** Address to listen on; anything but loopback makes produce and replay need a token. @default "127.0.0.1" */
+  /** Address to listen on; anything but loopback makes every data request need a token. @default "127.0.0.1" */
   host?: string;
   /** Port; 0 picks a free one. @default 8080 */
   port?: number;
@@ -27,23 +42,39 @@ export interface StartDashboardOptions {
   topics?: { orders?: string; retry?: string; dlq?: string; stats?: string };
   /** The consumer group whose snapshots make the global average. @default "order-pipeline" */
   groupId?: string;
-  /** The token for produce and replay; made up when the host is not loopback. */
+  /** The token for data and actions; made up when the host is not loopback. */
   token?: string;
+  /** Host names, besides the bound address and `localhost`, that requests may name in `Host`. */
+  allowedHosts?: readonly string[];
   /** Rows per table. @default 20 */
   tableSize?: number;
+  /** How often to describe the consumer group, in ms. @default 2000 */
+  groupIntervalMs?: number;
+  /** A group with members but no snapshot for this long while records wait is stalled. @default 10000 */
+  staleAfterMs?: number;
+  /** Park letters replayed this many times already (as `dlq replay --max-replays`). @default 3 */
+  maxReplays?: number;
 }
 
 /** A running dashboard. */
 export interface RunningDashboard {
   /** The page's address, with `?token=` when one is needed. */
   url: string;
-  /** The token produce and replay need, or null on loopback. */
+  /** The token data and actions need, or null on loopback. */
   token: string | null;
   stop(): Promise<void>;
 }
 
+/** The replay group of the page: its own, so it never moves `dlq replay`'s progress. */
+const PAGE_REPLAY_GROUP_SUFFIX = "-replay-dashboard";
+/** Dead letters the page holds and filters (older ones are reached by "all matching"). */
+const DEAD_LETTER_ROWS = 200;
+/** Letters a dry run lists at most, as many as one replay request may name (the counts cover all). */
+const PREVIEW_LIST = MAX_REPLAY_POSITIONS;
+
 /**
- * Starts the dashboard and resolves once it listens.
+ * Starts the dashboard and resolves once it listens. It serves at once, even
+ * before the broker answers; its readers wait for the broker.
  *
  * @example
  * ```ts ignore
@@ -53,9 +84,17 @@ export interface RunningDashboard {
  * await dashboard.stop();
  * ```
  */
-export async function startDashboard(options: StartDashboardOptions): Promise<RunningDashboard> {
-  const { brokers, host = "127.0.0.1", port = 8080, groupId = "order-pipeline", tableSize } =
-    options;
+export function startDashboard(options: StartDashboardOptions): Promise<RunningDashboard> {
+  const {
+    brokers,
+    host = "127.0.0.1",
+    port = 8080,
+    groupId = "order-pipeline",
+    tableSize,
+    groupIntervalMs = 2000,
+    staleAfterMs,
+    maxReplays = 3,
+  } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new RangeError(`Cannot start the dashboard: 'port' must be 0 to 65535, got ${port}`);
   }
@@ -65,40 +104,58 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Ru
     dlq: options.topics?.dlq ?? DEFAULT_TOPICS.dlq,
     stats: options.topics?.stats ?? DEFAULT_TOPICS.stats,
   };
+  const kinds: Record<string, RecordKind> = {
+    [topics.orders]: "order",
+    [topics.retry]: "retry",
+    [topics.dlq]: "dead-letter",
+    [topics.stats]: "snapshot",
+  };
   const token = options.token ??
     (isLoopback(host) ? null : crypto.randomUUID().replaceAll("-", ""));
-  await ensureTopics(brokers, topicSpecs(topics));
+  // Topics are made on the first produce rather than here: a dashboard
+  // started beside a broker that is still starting must serve at once.
+  let topicsMade: Promise<unknown> | undefined;
+  const ensure = () =>
+    topicsMade ??= ensureTopics(brokers, topicSpecs(topics)).catch((err) => {
+      topicsMade = undefined;
+      throw err;
+    });
 
-  const state = createDashboardState({ topics: { ...topics, groupId }, tableSize });
+  const state = createDashboardState({
+    topics: { ...topics, groupId },
+    tableSize,
+    deadLetterTableSize: DEAD_LETTER_ROWS,
+    staleAfterMs,
+  });
   const metrics = createDashboardMetrics(() => state.view());
   const listeners = new Set<() => void>();
   let dirty = true;
-  let failure: string | undefined;
-  let ready = false;
 
   const tail = tailTopics({
     brokers,
     clientId: "order-pipeline-dashboard",
     topics: [
       { name: topics.stats },
-      { name: topics.dlq },
+      { name: topics.dlq, last: DEAD_LETTER_ROWS },
       { name: topics.orders, last: tableSize ?? 20 },
       { name: topics.retry, last: tableSize ?? 20 },
     ],
     onOffsets: (topic, offsets) => {
       state.setOffsets(topic, offsets);
-      ready = true;
       dirty = true;
     },
-  }).subscribe({
-    next: (record) => {
-      state.ingest(record);
+    onStatus: (topic, status) => {
+      state.setReader(topic, status);
       dirty = true;
+      if (status.state === "waiting" && status.attempts === 1) {
+        console.error(`dashboard: waiting for the broker to read ${topic}: ${status.reason}`);
+      }
+      if (status.state === "tailing") console.error(`dashboard: reading ${topic}`);
     },
-    error: (err) => {
-      failure = `reading topics failed: ${errorMessage(err)}`;
-      console.error(`dashboard: ${failure}`);
-    },
+    retryDelay: (n) => backoffDelay(n, { baseDelay: 500, maxDelay: 5000, jitter: "none" }),
+  }).subscribe((record) => {
+    state.ingest(record);
+    dirty = true;
   });
   const sampler = setInterval(() => {
     state.sample();
@@ -109,13 +166,25 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Ru
     dirty = false;
     for (const listener of listeners) listener();
   }, 250);
+  // The group's members and their partitions; a failure means "not known now".
+  let describing = false;
+  const watcher = setInterval(() => {
+    if (describing) return;
+    describing = true;
+    describeGroup(brokers, groupId)
+      .then((group) => state.setGroup(group), () => state.setGroup(null))
+      .finally(() => {
+        describing = false;
+        dirty = true;
+      });
+  }, groupIntervalMs);
 
-  let sink: Promise<KafkaSink> | undefined;
-  const producer = () =>
-    sink ??= connectProducer({ brokers, clientId: "order-pipeline-dashboard" });
   let nextOrder = Date.now() % 1_000_000;
+  let job: ReplayJob | undefined;
+  const replayGroup = `${topics.dlq}${PAGE_REPLAY_GROUP_SUFFIX}`;
   const actions: DashboardActions = {
     async produce(count, badRate) {
+      await ensure();
       const firstOrder = nextOrder;
       nextOrder += count;
       const progress = await lastValueFrom(
@@ -124,15 +193,79 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Ru
       metrics.produced(progress.sent);
       return { sent: progress.sent };
     },
-    async replay(partition, offset) {
-      const record = state.deadLetter(partition, offset);
-      if (!record) return undefined;
-      const replay = replayOne(record.value);
-      await (await producer()).send(replay.topic, [
-        { key: replay.key, value: replay.value, headers: replay.headers },
-      ]);
-      metrics.replayed();
-      return { topic: replay.topic, replayCount: replay.replayCount };
+    async previewReplay({ positions, filter, to }) {
+      const letters: ReplayEvent[] = [];
+      const summary = await replayDeadLetters({
+        brokers,
+        dlqTopic: topics.dlq,
+        group: replayGroup,
+        start: "earliest",
+        positions: positions && new Set(positions),
+        select: positions
+          ? undefined
+          : ({ record }) => matchesDeadLetter(filter, filterable(record)),
+        to,
+        maxReplays,
+        dryRun: true,
+        onEvent: (event) => {
+          if (letters.length < PREVIEW_LIST) letters.push(event);
+        },
+      });
+      return { summary, letters };
+    },
+    startReplay({ positions, to }) {
+      if (job?.view().state === "running") {
+        throw new ConflictError(`A replay is running (${job.view().id}): wait for its result`);
+      }
+      const id = `replay-${Date.now().toString(36)}`;
+      const current = job = createReplayJob(id, positions.length);
+      state.setReplay(current.view());
+      const update = () => {
+        state.setReplay(current.view());
+        dirty = true;
+      };
+      replayDeadLetters({
+        brokers,
+        dlqTopic: topics.dlq,
+        group: replayGroup,
+        start: "earliest",
+        positions: new Set(positions),
+        to,
+        maxReplays,
+        onEvent: (event) => {
+          current.event(event);
+          if (event.type === "sent") metrics.replayed();
+          update();
+        },
+      }).then(
+        (summary) => current.finish(summary),
+        (err) => current.fail(errorMessage(err)),
+      ).finally(update);
+      return Promise.resolve({ id });
+    },
+    async message(topic, partition, offset) {
+      const held = state.record(topic, partition, offset);
+      if (held) return describeRecord(held, kinds[topic]);
+      const page = await readPartition({
+        brokers,
+        topic,
+        partition,
+        from: BigInt(offset),
+        count: 1,
+      });
+      const record = page.records.find((r) => r.offset === offset);
+      return record && describeRecord(record, kinds[topic]);
+    },
+    async browse(topic, partition, from, count) {
+      const page = await readPartition({ brokers, topic, partition, from, count });
+      return {
+        topic,
+        partition,
+        low: page.low.toString(),
+        high: page.high.toString(),
+        start: page.start.toString(),
+        records: page.records.map((record) => describeRecord(record, kinds[topic])),
+      };
     },
   };
 
@@ -145,39 +278,97 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Ru
     },
     actions,
     token,
+    allowedHosts: allowedHostsFor(host, options.allowedHosts ?? []),
+    topics: Object.values(topics),
     registry: metrics.registry,
     signal: closing.signal,
-    health: () =>
-      failure
-        ? { ok: false, detail: failure }
-        : { ok: ready, detail: ready ? "tailing topics" : "starting" },
+    health: () => readersHealth(state.view().readers),
   });
   const server = Deno.serve({ hostname: host, port, onListen: () => {} }, app.fetch);
   const address = server.addr;
   const shown = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
   const url = `http://${shown}:${address.port}/${token ? `?token=${token}` : ""}`;
 
-  return {
+  return Promise.resolve({
     url,
     token,
     async stop() {
       clearInterval(sampler);
       clearInterval(notifier);
+      clearInterval(watcher);
       tail.unsubscribe();
       listeners.clear();
       closing.abort();
       await server.shutdown();
-      await sink?.then((p) => p.disconnect()).catch(() => {});
     },
-  };
+  });
+}
+
+/** The fields of a DLQ record the page's filter looks at, from the envelope or its headers. */
+function filterable(record: KafkaRecord): Parameters<typeof matchesDeadLetter>[1] {
+  const time = Number(record.timestamp);
+  try {
+    const letter = decodeDeadLetter(record.value);
+    return {
+      time,
+      errorClass: letter.errorClass,
+      errorCode: letter.errorCode,
+      stage: letter.stage,
+      searchable: [
+        letter.orderId,
+        letter.correlationId,
+        letter.product,
+        letter.errorMessage,
+        letter.originalKey && new TextDecoder().decode(letter.originalKey),
+      ],
+    };
+  } catch {
+    let headers: ReturnType<typeof readDeadLetterHeaders> = {};
+    try {
+      headers = readDeadLetterHeaders(record.headers);
+    } catch {
+      // neither envelope nor headers: only the time and the key are known
+    }
+    return {
+      time,
+      errorClass: headers.errorClass ?? null,
+      errorCode: headers.errorCode ?? null,
+      stage: headers.stage ?? null,
+      searchable: [
+        headers.correlationId ?? null,
+        record.key && new TextDecoder().decode(record.key),
+      ],
+    };
+  }
+}
+
+/** The Host names a request may use: the bound address, loopback names, and those given. */
+function allowedHostsFor(host: string, extra: readonly string[]): Set<string> {
+  const allowed = new Set(["localhost", "127.0.0.1", "::1", ...extra.map((h) => hostName(h))]);
+  allowed.add(hostName(host.includes(":") && !host.startsWith("[") ? `[${host}]` : host));
+  // Bound to every interface: this machine's own addresses are what it was started for.
+  if (host === "0.0.0.0" || host === "::" || host === "[::]") {
+    for (const { address } of Deno.networkInterfaces()) allowed.add(address.toLowerCase());
+  }
+  return allowed;
+}
+
+/**
+ * Healthy while every topic's reader reads; otherwise the detail names each
+ * topic that is not read yet, and since when its reader waits.
+ */
+function readersHealth(readers: DashboardView["readers"]): { ok: boolean; detail: string } {
+  const behind = Object.entries(readers).flatMap(([topic, status]) => {
+    if (status.state === "tailing") return [];
+    if (status.state === "starting") return [`${topic}: starting`];
+    const at = new Date(status.since).toISOString();
+    return [`${topic}: waiting for the broker since ${at} (${status.reason})`];
+  });
+  return behind.length === 0 && Object.keys(readers).length > 0
+    ? { ok: true, detail: "tailing topics" }
+    : { ok: false, detail: behind.join("; ") || "starting" };
 }
 
 function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || host === "[::1]" || /^127\./.test(host);
 }
-
-/**
- * Tools started together (the demo starts the consumer and the dashboard at
- * once) may create the same topic at the same moment; the loser's wait for
- * leaders then fails although the topic is fine, and a second look sees it.
- */

@@ -6,8 +6,10 @@
  *
  * @module
  */
+import { BrokerError } from "../errors.ts";
 import { createKafka } from "./client.ts";
 import type { KafkaRecord } from "./kafka_record.ts";
+import { isRetriableKafkaError, retryRetriable } from "./_retriable.ts";
 import { toRecord } from "./_to_record.ts";
 
 /** Options for {@link readTopic}. */
@@ -20,6 +22,12 @@ export interface ReadTopicOptions {
   signal?: AbortSignal;
   /** Client id in broker logs. @default "order-pipeline-reader" */
   clientId?: string;
+  /**
+   * How long to wait for a broker that is starting or away (connection
+   * refused, coordinator loading, leader election) before giving up with a
+   * {@link BrokerError}, in ms. @default 60000
+   */
+  waitMs?: number;
 }
 
 /** What {@link readTopic} did. */
@@ -35,7 +43,8 @@ export interface ReadTopicResult {
 /**
  * Hands every record of `topic` in the range to `onRecord`, one at a time,
  * in offset order per partition, awaiting each. A rejection of `onRecord`
- * stops the read and rejects with it.
+ * stops the read and rejects with it. A broker that does not answer within
+ * `waitMs` rejects with a {@link BrokerError} whose message is one line.
  *
  * @example
  * ```ts ignore
@@ -50,14 +59,27 @@ export async function readTopic(
   options: ReadTopicOptions,
   onRecord: (record: KafkaRecord) => void | Promise<void>,
 ): Promise<ReadTopicResult> {
-  const { brokers, topic, from, signal, clientId = "order-pipeline-reader" } = options;
-  const kafka = createKafka({ brokers, clientId });
+  const { brokers, topic, from, signal, clientId = "order-pipeline-reader", waitMs = 60_000 } =
+    options;
+  if (!Number.isFinite(waitMs) || waitMs < 0) {
+    throw new RangeError(`Cannot read ${topic}: 'waitMs' must be a number >= 0, got ${waitMs}`);
+  }
+  // Failures reach the caller as one rejection; kafkajs's per-attempt lines would only repeat them.
+  const kafka = createKafka({ brokers, clientId, logLevel: "nothing" });
   const admin = kafka.admin();
-  await admin.connect();
+  const deadline = AbortSignal.any([
+    AbortSignal.timeout(waitMs),
+    ...(signal ? [signal] : []),
+  ]);
+  const patiently = <T>(call: () => Promise<T>) =>
+    retryRetriable(call, { attempts: Infinity, delay: 500, signal: deadline }).catch((err) => {
+      throw isRetriableKafkaError(err) ? unavailable(brokers, topic, waitMs, err) : err;
+    });
+  await patiently(() => admin.connect());
   try {
     const next = new Map<number, bigint>();
     const end = new Map<number, bigint>();
-    for (const o of await admin.fetchTopicOffsets(topic)) {
+    for (const o of await patiently(() => admin.fetchTopicOffsets(topic))) {
       const low = BigInt(o.low);
       const wanted = from?.get(o.partition);
       next.set(o.partition, wanted === undefined || wanted < low ? low : wanted);
@@ -67,14 +89,16 @@ export async function readTopic(
     if (finished()) return { read: 0, complete: true, next };
 
     const groupId = `${clientId}-${crypto.randomUUID()}`;
-    await admin.setOffsets({
-      groupId,
-      topic,
-      partitions: [...next].map(([partition, offset]) => ({
-        partition,
-        offset: String(offset < end.get(partition)! ? offset : end.get(partition)!),
-      })),
-    });
+    await patiently(() =>
+      admin.setOffsets({
+        groupId,
+        topic,
+        partitions: [...next].map(([partition, offset]) => ({
+          partition,
+          offset: String(offset < end.get(partition)! ? offset : end.get(partition)!),
+        })),
+      })
+    );
     const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
     let read = 0;
     let failure: { error: unknown } | undefined;
@@ -87,6 +111,25 @@ export async function readTopic(
     const advance = (partition: number, after: bigint) => {
       if (after > (next.get(partition) ?? 0n)) next.set(partition, after);
     };
+    // kafkajs restarts a consumer after a retriable crash (the read resumes at
+    // `next`); any other crash ends the read.
+    // A broker away for longer than `waitMs` ends it too.
+    let away: ReturnType<typeof setTimeout> | undefined;
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart) {
+        away ??= setTimeout(() => {
+          failure ??= { error: unavailable(brokers, topic, waitMs, payload.error) };
+          check();
+        }, waitMs);
+        return;
+      }
+      failure ??= {
+        error: isRetriableKafkaError(payload.error)
+          ? unavailable(brokers, topic, waitMs, payload.error)
+          : payload.error,
+      };
+      check();
+    });
     // Batches of only transaction markers never reach eachBatch; this sees them.
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       if (payload.topic !== topic || payload.batchSize > 0) return;
@@ -94,11 +137,13 @@ export async function readTopic(
       check();
     });
     try {
-      await consumer.connect();
+      await patiently(() => consumer.connect());
       await consumer.subscribe({ topic, fromBeginning: true });
       await consumer.run({
         autoCommit: false,
         eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+          clearTimeout(away);
+          away = undefined;
           const stop = end.get(batch.partition) ?? 0n;
           let whole = true;
           for (const message of batch.messages) {
@@ -128,6 +173,7 @@ export async function readTopic(
       check();
       await done;
     } finally {
+      clearTimeout(away);
       signal?.removeEventListener("abort", check);
       await consumer.disconnect();
       await admin.deleteGroups([groupId]).catch(() => {});
@@ -138,4 +184,18 @@ export async function readTopic(
   } finally {
     await admin.disconnect();
   }
+}
+
+function unavailable(
+  brokers: readonly string[],
+  topic: string,
+  waitMs: number,
+  err: unknown,
+): BrokerError {
+  const why = err instanceof Error ? err.message.replace(/\s+/g, " ") : String(err);
+  return new BrokerError(
+    `Kafka at ${brokers.join(",")} did not serve ${topic} within ${waitMs} ms: ${why}`,
+    "BROKER_UNAVAILABLE",
+    { cause: err },
+  );
 }

@@ -117,7 +117,8 @@ export async function committedOffsets(
   const admin = createKafka({ brokers, clientId: "order-pipeline-admin" }).admin();
   await admin.connect();
   try {
-    const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    // A coordinator still loading (a broker just started) is waited for.
+    const [entry] = await retryRetriable(() => admin.fetchOffsets({ groupId, topics: [topic] }));
     return new Map(entry.partitions.map((p) => [p.partition, BigInt(p.offset)]));
   } finally {
     await admin.disconnect();
