@@ -1,6 +1,7 @@
 // The `import.meta.main` tail every command shares: run `main`, turn usage and
 // configuration mistakes into one line and exit code 2.
 import { ConfigError, PipelineError } from "../errors.ts";
+import { explainConnectionError } from "../kafka/explain_connection_error.ts";
 import { UsageError } from "./_flags.ts";
 
 /** Runs a command's `main` and exits the process with its code. */
@@ -10,7 +11,8 @@ export async function runCommand(
 ): Promise<never> {
   try {
     Deno.exit(await main(Deno.args));
-  } catch (err) {
+  } catch (caught) {
+    const err = explainConnectionError(caught) ?? caught;
     if (err instanceof UsageError) {
       console.error(err.message);
       Deno.exit(2);

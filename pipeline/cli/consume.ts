@@ -24,6 +24,12 @@ import { createConsumerMetrics } from "../metrics/consumer_metrics.ts";
 import { createMetricsApp } from "../metrics/metrics_app.ts";
 import { parseFlags, UsageError } from "./_flags.ts";
 import { runCommand } from "./_run.ts";
+import {
+  applySecurity,
+  SECURITY_FLAGS,
+  SECURITY_HELP,
+  SECURITY_SETTINGS,
+} from "../kafka/security_flags.ts";
 import { stopOnSignals } from "./_signals.ts";
 import { formatStatus, formatSummary } from "./_status.ts";
 
@@ -58,7 +64,8 @@ Flags (environment variable in brackets):
   --status-interval DURATION  how often the status updates (1s)
   --json                one JSON line per update even on a terminal
   --print-outcomes      also one JSON line per message outcome
-  -h, --help            show this help`;
+  -h, --help            show this help
+${SECURITY_HELP}`;
 
 /** Runs the command; resolves to the exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -86,6 +93,7 @@ export async function main(args: string[]): Promise<number> {
     "status-interval": { type: "string" },
     json: { type: "boolean" },
     "print-outcomes": { type: "boolean" },
+    ...SECURITY_FLAGS,
     help: { type: "boolean", short: "h" },
   });
   if (flags.help) {
@@ -121,7 +129,9 @@ export async function main(args: string[]): Promise<number> {
     statusInterval: { default: 1000, parse: parseDuration },
     json: { default: false, parse: boolean },
     printOutcomes: { default: false, parse: boolean },
+    ...SECURITY_SETTINGS,
   });
+  applySecurity(config);
 
   const retryTopic = config.maxRetryRounds > 0 ? config.retryTopic : undefined;
   if (retryTopic === config.topic) {

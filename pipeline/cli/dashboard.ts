@@ -8,6 +8,12 @@ import { brokerList, DEFAULT_TOPICS, integer, loadConfig, name } from "../config
 import { startDashboard } from "../dashboard/start_dashboard.ts";
 import { parseFlags } from "./_flags.ts";
 import { runCommand } from "./_run.ts";
+import {
+  applySecurity,
+  SECURITY_FLAGS,
+  SECURITY_HELP,
+  SECURITY_SETTINGS,
+} from "../kafka/security_flags.ts";
 import { stopOnSignals } from "./_signals.ts";
 
 const HELP = `Usage: deno task dashboard [flags]
@@ -27,7 +33,8 @@ Flags (environment variable in brackets):
   --dlq-topic NAME      dead-letter topic [DLQ_TOPIC] (orders-dlq)
   --stats-topic NAME    aggregate snapshot topic [STATS_TOPIC] (orders-stats)
   --group ID            consumer group whose snapshots are shown [CONSUMER_GROUP] (order-pipeline)
-  -h, --help            show this help`;
+  -h, --help            show this help
+${SECURITY_HELP}`;
 
 /** Runs the command; resolves to the exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -40,6 +47,7 @@ export async function main(args: string[]): Promise<number> {
     "dlq-topic": { type: "string" },
     "stats-topic": { type: "string" },
     group: { type: "string" },
+    ...SECURITY_FLAGS,
     help: { type: "boolean", short: "h" },
   });
   if (flags.help) {
@@ -55,7 +63,9 @@ export async function main(args: string[]): Promise<number> {
     dlqTopic: { env: "DLQ_TOPIC", default: DEFAULT_TOPICS.dlq, parse: name },
     statsTopic: { env: "STATS_TOPIC", default: DEFAULT_TOPICS.stats, parse: name },
     group: { env: "CONSUMER_GROUP", default: "order-pipeline", parse: name },
+    ...SECURITY_SETTINGS,
   });
+  applySecurity(config);
   const stop = stopOnSignals("dashboard");
   const dashboard = await startDashboard({
     brokers: config.brokers,

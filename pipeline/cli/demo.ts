@@ -26,6 +26,12 @@ import { ensureTopics, startGroupAtEnd } from "../kafka/topics.ts";
 import { produceOrders, type ProducerProgress } from "../producer/order_producer.ts";
 import { parseFlags } from "./_flags.ts";
 import { runCommand } from "./_run.ts";
+import {
+  applySecurity,
+  SECURITY_FLAGS,
+  SECURITY_HELP,
+  SECURITY_SETTINGS,
+} from "../kafka/security_flags.ts";
 import { stopOnSignals } from "./_signals.ts";
 import { formatStatus } from "./_status.ts";
 
@@ -45,7 +51,8 @@ Flags:
   --brokers LIST       use this cluster instead of starting one [KAFKA_BROKERS]
   --dashboard-port N   port of the live dashboard; 0 picks a free one (8080, or free if taken)
   --keep-open          after the summary keep the broker and dashboard up until Ctrl-C
-  -h, --help           show this help`;
+  -h, --help           show this help
+${SECURITY_HELP}`;
 
 /** Runs the demo; resolves to the exit code (1 if the average does not match). */
 export async function main(args: string[]): Promise<number> {
@@ -59,6 +66,7 @@ export async function main(args: string[]): Promise<number> {
     brokers: { type: "string" },
     "dashboard-port": { type: "string" },
     "keep-open": { type: "boolean" },
+    ...SECURITY_FLAGS,
     help: { type: "boolean", short: "h" },
   });
   if (flags.help) {
@@ -79,7 +87,9 @@ export async function main(args: string[]): Promise<number> {
     },
     dashboardPort: { default: undefined as number | undefined, parse: integer(0, 65_535) },
     keepOpen: { default: false, parse: boolean },
+    ...SECURITY_SETTINGS,
   });
+  applySecurity(config);
 
   const say = (line: string) => console.log(line);
   const broker = config.brokers ? undefined : await startEmbeddedBroker({

@@ -28,6 +28,12 @@ import {
 import { replay } from "./_dlq_replay.ts";
 import { formatStats } from "./_dlq_stats.ts";
 import { runCommand } from "./_run.ts";
+import {
+  applySecurity,
+  SECURITY_FLAGS,
+  SECURITY_HELP,
+  SECURITY_SETTINGS,
+} from "../kafka/security_flags.ts";
 import { stopOnSignals } from "./_signals.ts";
 
 const HELP = `Usage: deno task dlq <inspect|stats|replay> [flags]
@@ -53,7 +59,8 @@ replay only:
   --group ID            consumer group holding the replay's progress [REPLAY_GROUP]
                         (orders-dlq-replay); its offsets cover every letter read,
                         replayed or not: use another group to revisit filtered ones
-  -h, --help            show this help`;
+  -h, --help            show this help
+${SECURITY_HELP}`;
 
 const SUBCOMMANDS = ["inspect", "stats", "replay"];
 
@@ -77,6 +84,7 @@ export async function main(args: string[]): Promise<number> {
     to: { type: "string" },
     "max-replays": { type: "string" },
     group: { type: "string" },
+    ...SECURITY_FLAGS,
     help: { type: "boolean", short: "h" },
   }, true);
   if (flags.help) {
@@ -112,7 +120,9 @@ export async function main(args: string[]): Promise<number> {
     to: { default: undefined, parse: name } as Setting<string | undefined>,
     maxReplays: { default: 3, parse: integer(0) },
     group: { env: "REPLAY_GROUP", default: `${DEFAULT_TOPICS.dlq}-replay`, parse: name },
+    ...SECURITY_SETTINGS,
   });
+  applySecurity(config);
   const filter = { since: config.since, errorClass: config.errorClass, limit: config.limit };
   const encoder = new TextEncoder();
   const write = (line: string) => Deno.stdout.writeSync(encoder.encode(`${line}\n`));

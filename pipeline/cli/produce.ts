@@ -20,6 +20,12 @@ import { ensureTopics } from "../kafka/topics.ts";
 import { produceOrders, type ProducerProgress } from "../producer/order_producer.ts";
 import { parseFlags } from "./_flags.ts";
 import { runCommand } from "./_run.ts";
+import {
+  applySecurity,
+  SECURITY_FLAGS,
+  SECURITY_HELP,
+  SECURITY_SETTINGS,
+} from "../kafka/security_flags.ts";
 import { stopOnSignals } from "./_signals.ts";
 
 const HELP = `Usage: deno task produce [flags]
@@ -36,7 +42,8 @@ Flags (environment variable in brackets):
   --seed N              seed orders and bad messages [SEED]
   --batch-size N        records per request at --interval 0 (1000)
   --json                one JSON line per update even on a terminal
-  -h, --help            show this help`;
+  -h, --help            show this help
+${SECURITY_HELP}`;
 
 /** Runs the command; resolves to the exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -49,6 +56,7 @@ export async function main(args: string[]): Promise<number> {
     seed: { type: "string" },
     "batch-size": { type: "string" },
     json: { type: "boolean" },
+    ...SECURITY_FLAGS,
     help: { type: "boolean", short: "h" },
   });
   if (flags.help) {
@@ -64,7 +72,9 @@ export async function main(args: string[]): Promise<number> {
     seed: { env: "SEED", default: undefined as number | undefined, parse: integer(0) },
     batchSize: { default: 1000, parse: integer(1, 100_000) },
     json: { default: false, parse: boolean },
+    ...SECURITY_SETTINGS,
   });
+  applySecurity(config);
   await ensureTopics(config.brokers, topicSpecs({ orders: config.topic }));
 
   const live = Deno.stdout.isTerminal() && !config.json;

@@ -1,11 +1,12 @@
 /**
  * Builds the kafkajs client from our config: one place for client id, broker
- * list, logging and the connection retry policy.
+ * list, logging, the connection retry policy, and TLS and SASL.
  *
  * @module
  */
 import process from "node:process";
-import { Kafka, type logCreator, logLevel, type RetryOptions } from "kafkajs";
+import { Kafka, type KafkaConfig, type logCreator, logLevel, type RetryOptions } from "kafkajs";
+import { type KafkaSecurity, securityFor } from "./kafka_security.ts";
 
 // kafkajs's request queue arms a timer with a negative delay when the broker
 // has not throttled it; Node's timers treat that as 1 ms, which is what kafkajs
@@ -31,6 +32,8 @@ export interface KafkaClientOptions {
   retry?: RetryOptions;
   /** Connection timeout in milliseconds. @default 3000 */
   connectionTimeout?: number;
+  /** TLS and SASL. @default what `useSecurity` registered for `brokers`, else plaintext */
+  security?: KafkaSecurity;
 }
 
 const LEVELS = {
@@ -44,10 +47,14 @@ const LEVELS = {
 // kafkajs logs JSON to stdout by default; stdout belongs to our own output, so
 // its lines go to stderr in a short human form.
 // Connection-level errors are single failed requests that kafkajs retries (a
-// coordinator still loading, say); when retries run out the failure reaches us
-// as a rejected call, so those lines are noise and are dropped.
+// coordinator still loading, say), and so are the broker pool's failed
+// connects (an untrusted certificate, a wrong password); when retries run out
+// the failure reaches us as a rejected call, so those lines are noise and are
+// dropped.
 const toStderr: logCreator = () => ({ namespace, level, log }) => {
-  if (namespace === "Connection" && level === logLevel.ERROR) return;
+  if ((namespace === "Connection" || namespace === "BrokerPool") && level === logLevel.ERROR) {
+    return;
+  }
   const { message, error } = log;
   const name = level === logLevel.ERROR ? "error" : level === logLevel.WARN ? "warn" : "info";
   const detail = error ? `: ${error}` : "";
@@ -72,6 +79,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     logLevel: level = "error",
     retry,
     connectionTimeout = 3000,
+    security = securityFor(brokers),
   } = options;
   if (brokers.length === 0) {
     throw new RangeError("Cannot create a Kafka client: 'brokers' is empty");
@@ -83,5 +91,24 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     logCreator: toStderr,
     retry,
     connectionTimeout,
+    ...kafkaJsSecurity(security),
   });
+}
+
+// kafkajs names mechanisms in lower case and takes `ssl: true` for the system roots.
+function kafkaJsSecurity(security: KafkaSecurity | undefined): Pick<KafkaConfig, "ssl" | "sasl"> {
+  const { tls, sasl } = security ?? {};
+  const ssl = tls && (tls.ca || tls.cert)
+    ? { ca: tls.ca ? [tls.ca] : undefined, cert: tls.cert, key: tls.key }
+    : tls !== undefined;
+  if (!sasl) return { ssl };
+  const { username, password } = sasl;
+  switch (sasl.mechanism) {
+    case "PLAIN":
+      return { ssl, sasl: { mechanism: "plain", username, password } };
+    case "SCRAM-SHA-256":
+      return { ssl, sasl: { mechanism: "scram-sha-256", username, password } };
+    case "SCRAM-SHA-512":
+      return { ssl, sasl: { mechanism: "scram-sha-512", username, password } };
+  }
 }
