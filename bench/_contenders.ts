@@ -34,6 +34,13 @@ export interface Contender {
 
 const DENO_PERMISSIONS = ["--allow-net", "--allow-env", "--allow-read", "--allow-sys"];
 
+/** A secured listener of the bench's broker and the environment that reaches it. */
+export interface SecuredListener {
+  brokers: string;
+  /** `KAFKA_TLS`, `KAFKA_SASL_*` and the like, as `broker start --secure` prints them. */
+  env: Record<string, string>;
+}
+
 /**
  * The V8 heap settings `deno task consume` runs with, read from deno.json, so
  * the pipeline contenders are measured as users run the consumer.
@@ -84,6 +91,7 @@ export function denoContender(
   script: string,
   args: (ctx: RunContext) => string[],
   runtimeFlags: readonly string[] = [],
+  env?: Record<string, string>,
 ): Contender {
   return {
     id,
@@ -97,7 +105,7 @@ export function denoContender(
           ...DENO_PERMISSIONS,
           contenderPath(script),
           ...args(ctx),
-        ]),
+        ], { env }),
       );
       const result = parseResult(run.stdout);
       if (!result || result.messages <= 0) {
@@ -210,6 +218,7 @@ export function produceCommand(
   label: string,
   topic: string,
   messages: number,
+  over?: SecuredListener,
 ): Contender {
   return {
     id,
@@ -228,10 +237,10 @@ export function produceCommand(
           "0",
           "--json",
           "--brokers",
-          ctx.brokers,
+          over?.brokers ?? ctx.brokers,
           "--topic",
           topic,
-        ]),
+        ], { env: over?.env }),
       );
       const line = run.stdout.split("\n").findLast((l) => l.includes('"type":"summary"'));
       const summary = line ? JSON.parse(line) as { sent: number; seconds: number } : undefined;

@@ -26,6 +26,7 @@ import {
   kafkaProducerPerformance,
   type Measurement,
   produceCommand,
+  type SecuredListener,
 } from "./_contenders.ts";
 import { machineInfo } from "./_machine.ts";
 import {
@@ -76,8 +77,19 @@ export async function main(args: string[]): Promise<number> {
   const machine = await machineInfo();
   const libs = await ensureKafkaJars({ onProgress: log });
   const listed = Deno.env.get("KAFKA_BROKERS");
-  const broker = listed ? undefined : await startEmbeddedBroker({ onProgress: log });
+  // The embedded broker also listens with SASL_SSL, for the secured rows.
+  const broker = listed ? undefined : await startEmbeddedBroker({ onProgress: log, secure: true });
   const brokers = listed ?? broker!.brokers;
+  const secured: SecuredListener | undefined = broker?.secure && {
+    brokers: broker.secure.brokers,
+    env: {
+      KAFKA_TLS: "true",
+      KAFKA_TLS_CA: broker.secure.caFile,
+      KAFKA_SASL_MECHANISM: "SCRAM-SHA-256",
+      KAFKA_SASL_USERNAME: broker.secure.username,
+      KAFKA_SASL_PASSWORD: broker.secure.password,
+    },
+  };
   log(`broker ${brokers}${broker ? " (embedded)" : ""}`);
   try {
     const nonce = crypto.randomUUID().slice(0, 8);
@@ -110,12 +122,12 @@ export async function main(args: string[]): Promise<number> {
       group(id)(ctx),
       ...extra,
     ];
-    const pipelineArgs = (id: string, on: string, count: number, failRate: string) =>
+    const pipelineArgs = (id: string, on: string, count: number, fail: string, via = brokers) =>
     (
       ctx: { repetition: number },
     ) => [
       "--brokers",
-      brokers,
+      via,
       "--topic",
       on,
       "--messages",
@@ -125,7 +137,7 @@ export async function main(args: string[]): Promise<number> {
       "--dlq-topic",
       dlqTopic,
       "--fail-rate",
-      failRate,
+      fail,
     ];
     const consumeFlags = await consumeTaskV8Flags();
     const consumers: Contender[] = [
@@ -156,6 +168,16 @@ export async function main(args: string[]): Promise<number> {
         pipelineArgs("d10", topic, messages, "0.1"),
         consumeFlags,
       ),
+      ...(secured
+        ? [denoContender(
+          "ds",
+          "(d) our pipeline, over SASL_SSL",
+          "pipeline_consumer.ts",
+          pipelineArgs("ds", topic, messages, "0", secured.brokers),
+          consumeFlags,
+          secured.env,
+        )]
+        : []),
     ];
     const producers: Contender[] = [
       kafkaProducerPerformance(
@@ -179,6 +201,15 @@ export async function main(args: string[]): Promise<number> {
         ],
       ),
       produceCommand("pc", "(c) produce --interval 0", produceTopic, messages),
+      ...(secured
+        ? [produceCommand(
+          "pcs",
+          "(c) produce --interval 0, over SASL_SSL",
+          produceTopic,
+          messages,
+          secured,
+        )]
+        : []),
     ];
     const memory: Contender[] = [
       denoContender(
@@ -301,6 +332,13 @@ function summarize(
     throughputRatio("consume d/a", consumerRows, "d", "a", 0.5),
     throughputRatio("produce c/a", producerRows, "pc", "pa", 0.5),
     throughputRatio("produce c/b", producerRows, "pc", "pb", 20),
+    // Only when the bench's own broker ran the SASL_SSL rows.
+    ...(consumerRows.some((r) => r.id === "ds")
+      ? [
+        throughputRatio("consume SASL_SSL/plaintext (d)", consumerRows, "ds", "d", 0.8),
+        throughputRatio("produce SASL_SSL/plaintext (c)", producerRows, "pcs", "pc", 0.8),
+      ]
+      : []),
     {
       name: `memory RSS ${messages} / ${backlog}`,
       value: large / small,

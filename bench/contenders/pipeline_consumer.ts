@@ -3,17 +3,21 @@
 // settled, so the run ends with every settled offset committed.
 import { lastValueFrom, tap } from "rxjs";
 import { consumeOrders } from "../../pipeline/consumer/order_consumer.ts";
+import { applySecurity, securityFromEnv } from "../../pipeline/kafka/security_flags.ts";
 import { arg, printResult } from "./_result.ts";
 
 const args = Deno.args;
 const messages = Number(arg(args, "messages"));
+const brokers = arg(args, "brokers").split(",");
+// A secured cluster's settings come in the environment (the SASL_SSL rows).
+applySecurity({ brokers, ...securityFromEnv("pipeline_consumer", (n) => Deno.env.get(n)) });
 const stop = new AbortController();
 let firstMs = 0;
 let lastMs = 0;
 
 const last = await lastValueFrom(
   consumeOrders({
-    brokers: arg(args, "brokers").split(","),
+    brokers,
     topic: arg(args, "topic"),
     groupId: arg(args, "group"),
     dlqTopic: arg(args, "dlq-topic"),

@@ -48,13 +48,12 @@ const LEVELS = {
 // its lines go to stderr in a short human form.
 // Connection-level errors are single failed requests that kafkajs retries (a
 // coordinator still loading, say), and so are the broker pool's failed
-// connects (an untrusted certificate, a wrong password); when retries run out
-// the failure reaches us as a rejected call, so those lines are noise and are
-// dropped.
+// connects and SASL handshakes (an untrusted certificate, a wrong password);
+// when retries run out the failure reaches us as a rejected call, so those
+// lines are noise and are dropped.
+const CONNECTING = /^(Connection|BrokerPool|SaslAuthenticator)/;
 const toStderr: logCreator = () => ({ namespace, level, log }) => {
-  if ((namespace === "Connection" || namespace === "BrokerPool") && level === logLevel.ERROR) {
-    return;
-  }
+  if (level === logLevel.ERROR && CONNECTING.test(namespace)) return;
   const { message, error } = log;
   const name = level === logLevel.ERROR ? "error" : level === logLevel.WARN ? "warn" : "info";
   const detail = error ? `: ${error}` : "";

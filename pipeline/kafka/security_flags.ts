@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { boolean, type Setting } from "../config.ts";
+import { boolean, loadConfig, type Setting } from "../config.ts";
 import {
   type KafkaSecurity,
   SASL_MECHANISMS,
@@ -189,6 +189,18 @@ export function applySecurity(
   const security = kafkaSecurity(config);
   if (config.brokers) useSecurity(config.brokers, security);
   return security;
+}
+
+/**
+ * Reads the security settings from the environment alone, for code run
+ * without flags (the test broker provider, benchmark contenders); throws a
+ * `ConfigError` naming every problem.
+ */
+export function securityFromEnv(
+  command: string,
+  env: (name: string) => string | undefined,
+): SecurityValues {
+  return loadConfig(command, {}, env, SECURITY_SETTINGS);
 }
 
 function mechanism(text: string): SaslMechanism {
