@@ -4,7 +4,10 @@
 import assert from "node:assert/strict";
 import { type RunningBroker, startEmbeddedBroker } from "../pipeline/broker/embedded_broker.ts";
 import { createSecureMaterial } from "../pipeline/broker/_secure_listener.ts";
+import { ConfigError } from "../pipeline/errors.ts";
+import { securityFor } from "../pipeline/kafka/kafka_security.ts";
 import { outcomes, startConsumer } from "./_consumer_process.ts";
+import { provideBroker } from "./broker_provider.ts";
 
 const cli = (name: string) => new URL(`../pipeline/cli/${name}.ts`, import.meta.url).pathname;
 
@@ -234,5 +237,83 @@ Deno.test("a broker started with --secure serves every task through SASL_SSL", a
   } finally {
     await broker.stop();
     await Deno.remove(scratch, { recursive: true });
+  }
+});
+
+Deno.test("broker start --secure prints flags and an environment that work as printed", async () => {
+  const stateDir = await Deno.makeTempDir({ prefix: "secured-broker-cli-test-" });
+  const broker = (...args: string[]) => run("broker", args, { BROKER_STATE_DIR: stateDir });
+  try {
+    const started = await broker("start", "--port", "0", "--secure", "--heap", "384m");
+    assert.equal(started.code, 0, started.errors.join("\n"));
+    const lines = started.stdout.split("\n").map((line) => line.trim());
+    const flags = lines[lines.indexOf("Use it with flags:") + 1].split(" ");
+    assert.equal(flags[0], "--brokers");
+    const env = Object.fromEntries(
+      lines.filter((line) => line.startsWith("export "))
+        .flatMap((line) => line.slice("export ".length).split(" "))
+        .map((pair) => pair.split("=") as [string, string]),
+    );
+    assert.equal(env.KAFKA_BROKERS, flags[1]);
+    assert.deepEqual(Object.keys(env).sort(), [
+      "KAFKA_BROKERS",
+      "KAFKA_SASL_MECHANISM",
+      "KAFKA_SASL_PASSWORD_FILE",
+      "KAFKA_SASL_USERNAME",
+      "KAFKA_TLS",
+      "KAFKA_TLS_CA",
+    ]);
+
+    const topic = `secured-cli-${crypto.randomUUID().slice(0, 8)}`;
+    const withFlags = await run("produce", [
+      ...flags,
+      ...["--topic", topic, "--count", "2", "--interval", "0", "--json"],
+    ]);
+    assert.equal(withFlags.code, 0, withFlags.errors.join("\n"));
+    const withEnv = await run("produce", [
+      "--topic",
+      topic,
+      "--count",
+      "2",
+      "--interval",
+      "0",
+      "--json",
+    ], env);
+    assert.equal(withEnv.code, 0, withEnv.errors.join("\n"));
+    assert.match(withEnv.stdout, /"type":"summary","sent":2/);
+
+    const status = await broker("status");
+    assert.equal(status.code, 0);
+    assert.ok(status.stdout.includes(flags.join(" ")), "status repeats the flags");
+  } finally {
+    await broker("stop");
+    await Deno.remove(stateDir, { recursive: true });
+  }
+});
+
+Deno.test("the test broker provider connects to KAFKA_BROKERS with the security variables", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "secured-provider-test-" });
+  try {
+    const variables: Record<string, string> = {
+      KAFKA_BROKERS: "kafka.test:9093",
+      KAFKA_TLS: "true",
+      KAFKA_SASL_MECHANISM: "SCRAM-SHA-512",
+      KAFKA_SASL_USERNAME: "ci",
+      KAFKA_SASL_PASSWORD: "from-env",
+    };
+    const provided = await provideBroker({ env: (name) => variables[name] });
+    assert.deepEqual(provided.brokers, ["kafka.test:9093"]);
+    assert.deepEqual(securityFor(provided.brokers), {
+      tls: {},
+      sasl: { mechanism: "SCRAM-SHA-512", username: "ci", password: "from-env" },
+    });
+    const wrong: Record<string, string> = {
+      ...variables,
+      KAFKA_TLS: "false",
+      KAFKA_TLS_CA: `${dir}/none.pem`,
+    };
+    await assert.rejects(provideBroker({ env: (name) => wrong[name] }), ConfigError);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });

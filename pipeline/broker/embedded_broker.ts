@@ -142,8 +142,8 @@ export async function startEmbeddedBroker(
       "kafka.tools.StorageTool",
       "format",
       "--ignore-formatted",
-      "-t",
-      clusterId(),
+      // One argument: an id that starts with "-" must not read as a flag.
+      `--cluster-id=${clusterId()}`,
       "-c",
       `${dir}/server.properties`,
       ...(material ? scramFormatArgs(material) : []),

@@ -71,7 +71,7 @@ function tlsFile(
   env: string,
   kind: "CERTIFICATE" | "PRIVATE KEY",
   what: string,
-  partner?: { key: string; flag: string; env: string },
+  partner?: { key: string; flag: string; env: string; why: string },
 ): Setting<string | undefined> {
   return {
     env,
@@ -83,7 +83,7 @@ function tlsFile(
         return `--${flag} needs --tls (or KAFKA_TLS=true): ${what} is only used on a TLS connection`;
       }
       if (partner && !given(values, partner.key)) {
-        return `--${flag} needs --${partner.flag} (${partner.env}): ${what} goes with its pair`;
+        return `--${flag} needs --${partner.flag} (${partner.env}): ${partner.why}`;
       }
       return undefined;
     },
@@ -98,11 +98,13 @@ export const SECURITY_SETTINGS = {
     key: "tlsKey",
     flag: "tls-key",
     env: "KAFKA_TLS_KEY",
+    why: "a certificate is useless without its key",
   }),
   tlsKey: tlsFile("tls-key", "KAFKA_TLS_KEY", "PRIVATE KEY", "a client key", {
     key: "tlsCert",
     flag: "tls-cert",
     env: "KAFKA_TLS_CERT",
+    why: "a key is only sent with its certificate",
   }),
   saslMechanism: {
     env: "KAFKA_SASL_MECHANISM",
