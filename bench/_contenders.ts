@@ -23,6 +23,8 @@ export interface RunContext {
   /** The folder of the Kafka jars (kafka-tools among them). */
   libs: string;
   repetition: number;
+  /** Client properties for the Java tools on a secured cluster (see _java_client_config.ts). */
+  clientConfig?: string;
 }
 
 /** A contender: a name, a label for the table, and how to run it once. */
@@ -145,6 +147,7 @@ export function kafkaConsumerPerformance(
           group(ctx),
           "--timeout",
           "60000",
+          ...(ctx.clientConfig ? ["--consumer.config", ctx.clientConfig] : []),
         ]),
       );
       // start.time, end.time, MB, MB.sec, nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, …
@@ -190,6 +193,7 @@ export function kafkaProducerPerformance(
           "-1",
           "--record-size",
           String(recordSize),
+          ...(ctx.clientConfig ? ["--producer.config", ctx.clientConfig] : []),
           "--producer-props",
           `bootstrap.servers=${ctx.brokers}`,
           "acks=all",

@@ -14,6 +14,7 @@ import { ensureKafkaJars } from "../pipeline/broker/kafka_jars.ts";
 import { createCodec } from "../pipeline/avro/avro_codec.ts";
 import { loadSchema } from "../pipeline/avro/load_schema.ts";
 import { ensureTopics } from "../pipeline/kafka/topics.ts";
+import { applySecurity, securityFromEnv } from "../pipeline/kafka/security_flags.ts";
 import type { Order } from "../pipeline/orders/order.ts";
 import { makeOrder } from "../pipeline/orders/order_generator.ts";
 import { createRandom } from "../pipeline/orders/random.ts";
@@ -28,6 +29,7 @@ import {
   produceCommand,
   type SecuredListener,
 } from "./_contenders.ts";
+import { javaClientProperties } from "./_java_client_config.ts";
 import { machineInfo } from "./_machine.ts";
 import {
   formatSummary,
@@ -91,6 +93,15 @@ export async function main(args: string[]): Promise<number> {
     },
   };
   log(`broker ${brokers}${broker ? " (embedded)" : ""}`);
+  // A listed cluster may be secured: every contender reads the same variables.
+  const listedSecurity = listed
+    ? applySecurity({
+      brokers: listed.split(","),
+      ...securityFromEnv("bench", (n) => Deno.env.get(n)),
+    })
+    : undefined;
+  const clientConfig = listedSecurity && await Deno.makeTempFile({ suffix: ".properties" });
+  if (clientConfig) await Deno.writeTextFile(clientConfig, javaClientProperties(listedSecurity!));
   try {
     const nonce = crypto.randomUUID().slice(0, 8);
     const topic = `bench-orders-${nonce}`;
@@ -224,7 +235,7 @@ export async function main(args: string[]): Promise<number> {
     const measurements: Measurement[] = [];
     const latencies: Array<{ rate: number; p50Ms: number; p99Ms: number }> = [];
     for (let repetition = 1; repetition <= repetitions; repetition++) {
-      const ctx = { brokers, libs, repetition };
+      const ctx = { brokers, libs, repetition, clientConfig };
       // Rotating the order keeps any one contender from always going first.
       for (
         const contender of [...rotate(consumers, repetition), ...rotate(producers, repetition)]
@@ -296,6 +307,7 @@ export async function main(args: string[]): Promise<number> {
     return 0;
   } finally {
     await broker?.stop();
+    if (clientConfig) await Deno.remove(clientConfig);
   }
 }
 

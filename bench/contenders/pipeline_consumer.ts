@@ -3,14 +3,13 @@
 // settled, so the run ends with every settled offset committed.
 import { lastValueFrom, tap } from "rxjs";
 import { consumeOrders } from "../../pipeline/consumer/order_consumer.ts";
-import { applySecurity, securityFromEnv } from "../../pipeline/kafka/security_flags.ts";
 import { arg, printResult } from "./_result.ts";
+import { secureFromEnv } from "./_secure.ts";
 
 const args = Deno.args;
 const messages = Number(arg(args, "messages"));
 const brokers = arg(args, "brokers").split(",");
-// A secured cluster's settings come in the environment (the SASL_SSL rows).
-applySecurity({ brokers, ...securityFromEnv("pipeline_consumer", (n) => Deno.env.get(n)) });
+secureFromEnv(brokers);
 const stop = new AbortController();
 let firstMs = 0;
 let lastMs = 0;

@@ -3,6 +3,7 @@
 import avro from "avsc";
 import { Kafka, logLevel } from "kafkajs";
 import { arg, printResult } from "./_result.ts";
+import { secureFromEnv } from "./_secure.ts";
 
 const args = Deno.args;
 const brokers = arg(args, "brokers").split(",");
@@ -13,7 +14,12 @@ const schema = JSON.parse(
   await Deno.readTextFile(new URL("../../schemas/order.avsc", import.meta.url)),
 );
 const orderType = avro.Type.forSchema(schema);
-const kafka = new Kafka({ clientId: "bench-tutorial", brokers, logLevel: logLevel.ERROR });
+const kafka = new Kafka({
+  clientId: "bench-tutorial",
+  brokers,
+  logLevel: logLevel.ERROR,
+  ...secureFromEnv(),
+});
 const consumer = kafka.consumer({ groupId: arg(args, "group") });
 let count = 0;
 let sum = 0;

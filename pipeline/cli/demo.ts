@@ -24,7 +24,7 @@ import type { ConsumerStats } from "../consumer/consumer_stats.ts";
 import { consumeOrders } from "../consumer/order_consumer.ts";
 import { ensureTopics, startGroupAtEnd } from "../kafka/topics.ts";
 import { produceOrders, type ProducerProgress } from "../producer/order_producer.ts";
-import { parseFlags } from "./_flags.ts";
+import { parseFlags, UsageError } from "./_flags.ts";
 import { runCommand } from "./_run.ts";
 import {
   applySecurity,
@@ -89,7 +89,11 @@ export async function main(args: string[]): Promise<number> {
     keepOpen: { default: false, parse: boolean },
     ...SECURITY_SETTINGS,
   });
-  applySecurity(config);
+  if (applySecurity(config) && !config.brokers) {
+    throw new UsageError(
+      "demo: the security flags need --brokers: the demo's own broker is plaintext",
+    );
+  }
 
   const say = (line: string) => console.log(line);
   const broker = config.brokers ? undefined : await startEmbeddedBroker({

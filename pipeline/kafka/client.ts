@@ -5,8 +5,8 @@
  * @module
  */
 import process from "node:process";
-import { Kafka, type KafkaConfig, type logCreator, logLevel, type RetryOptions } from "kafkajs";
-import { type KafkaSecurity, securityFor } from "./kafka_security.ts";
+import { Kafka, type logCreator, logLevel, type RetryOptions } from "kafkajs";
+import { kafkaJsSecurity, type KafkaSecurity, securityFor } from "./kafka_security.ts";
 
 // kafkajs's request queue arms a timer with a negative delay when the broker
 // has not throttled it; Node's timers treat that as 1 ms, which is what kafkajs
@@ -92,22 +92,4 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     connectionTimeout,
     ...kafkaJsSecurity(security),
   });
-}
-
-// kafkajs names mechanisms in lower case and takes `ssl: true` for the system roots.
-function kafkaJsSecurity(security: KafkaSecurity | undefined): Pick<KafkaConfig, "ssl" | "sasl"> {
-  const { tls, sasl } = security ?? {};
-  const ssl = tls && (tls.ca || tls.cert)
-    ? { ca: tls.ca ? [tls.ca] : undefined, cert: tls.cert, key: tls.key }
-    : tls !== undefined;
-  if (!sasl) return { ssl };
-  const { username, password } = sasl;
-  switch (sasl.mechanism) {
-    case "PLAIN":
-      return { ssl, sasl: { mechanism: "plain", username, password } };
-    case "SCRAM-SHA-256":
-      return { ssl, sasl: { mechanism: "scram-sha-256", username, password } };
-    case "SCRAM-SHA-512":
-      return { ssl, sasl: { mechanism: "scram-sha-512", username, password } };
-  }
 }

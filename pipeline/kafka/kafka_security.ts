@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { KafkaConfig } from "kafkajs";
 
 /** SASL mechanisms the clients speak. */
 export const SASL_MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] as const;
@@ -74,4 +75,35 @@ export function registeredSaslUsers(): string[] {
       ),
     ),
   ];
+}
+
+/**
+ * The `ssl` and `sasl` options of a kafkajs client for `security` (kafkajs
+ * names mechanisms in lower case and takes `ssl: true` for the system roots).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { kafkaJsSecurity } from "./kafka_security.ts";
+ * assert.deepEqual(kafkaJsSecurity(undefined), { ssl: false });
+ * assert.deepEqual(kafkaJsSecurity({ tls: {} }), { ssl: true });
+ * ```
+ */
+export function kafkaJsSecurity(
+  security: KafkaSecurity | undefined,
+): Pick<KafkaConfig, "ssl" | "sasl"> {
+  const { tls, sasl } = security ?? {};
+  const ssl = tls && (tls.ca || tls.cert)
+    ? { ca: tls.ca ? [tls.ca] : undefined, cert: tls.cert, key: tls.key }
+    : tls !== undefined;
+  if (!sasl) return { ssl };
+  const { username, password } = sasl;
+  switch (sasl.mechanism) {
+    case "PLAIN":
+      return { ssl, sasl: { mechanism: "plain", username, password } };
+    case "SCRAM-SHA-256":
+      return { ssl, sasl: { mechanism: "scram-sha-256", username, password } };
+    case "SCRAM-SHA-512":
+      return { ssl, sasl: { mechanism: "scram-sha-512", username, password } };
+  }
 }
