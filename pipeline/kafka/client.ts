@@ -1,12 +1,13 @@
 /**
  * Builds the kafkajs client from our config: one place for client id, broker
- * list, logging, the connection retry policy, and TLS and SASL.
+ * list, logging, the connection retry policy, sockets, and TLS and SASL.
  *
  * @module
  */
 import process from "node:process";
 import { Kafka, type logCreator, logLevel, type RetryOptions } from "kafkajs";
 import { kafkaJsSecurity, type KafkaSecurity, securityFor } from "./kafka_security.ts";
+import { noDelaySocketFactory } from "./_socket_factory.ts";
 
 // kafkajs's request queue arms a timer with a negative delay when the broker
 // has not throttled it; Node's timers treat that as 1 ms, which is what kafkajs
@@ -90,6 +91,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     logCreator: toStderr,
     retry,
     connectionTimeout,
+    socketFactory: noDelaySocketFactory,
     ...kafkaJsSecurity(security),
   });
 }
