@@ -317,3 +317,27 @@ Deno.test("the test broker provider connects to KAFKA_BROKERS with the security 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("every task lists the security flags and reports their bad combinations in one pass", async () => {
+  for (const [command, ...args] of [["produce"], ["consume"], ["dlq", "stats"], ["dashboard"]]) {
+    const help = await run(command, ["--help"]);
+    assert.equal(help.code, 0);
+    for (const flag of ["--tls", "--tls-ca", "--sasl-mechanism", "--sasl-password-file"]) {
+      assert.ok(help.stdout.includes(flag), `${command} --help lists ${flag}`);
+    }
+    const bad = await run(command, [
+      ...args,
+      ...["--brokers", "127.0.0.1:1", "--tls-ca", "/no/such/ca.pem", "--sasl-username", "u"],
+    ], { KAFKA_SASL_MECHANISM: "SCRAM-SHA-1" });
+    const name = [command, ...args].join(" ");
+    assert.equal(bad.code, 2, bad.errors.join("\n"));
+    assert.deepEqual(bad.errors, [
+      `${name}: flag --tls-ca must name a readable file (no such file), got "/no/such/ca.pem"`,
+      `${name}: KAFKA_SASL_MECHANISM (for --sasl-mechanism) must be PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, got "SCRAM-SHA-1"`,
+      `${name}: --sasl-username u needs a password: set KAFKA_SASL_PASSWORD or --sasl-password-file`,
+    ]);
+    const password = await run(command, [...args, "--sasl-password", "secret"]);
+    assert.equal(password.code, 2);
+    assert.deepEqual(password.errors, [`${command}: unknown flag --sasl-password (see --help)`]);
+  }
+});
