@@ -23,6 +23,8 @@ export interface RunContext {
   /** The folder of the Kafka jars (kafka-tools among them). */
   libs: string;
   repetition: number;
+  /** Client properties for the Java tools on a secured cluster (see _java_client_config.ts). */
+  clientConfig?: string;
 }
 
 /** A contender: a name, a label for the table, and how to run it once. */
@@ -33,6 +35,13 @@ export interface Contender {
 }
 
 const DENO_PERMISSIONS = ["--allow-net", "--allow-env", "--allow-read", "--allow-sys"];
+
+/** A secured listener of the bench's broker and the environment that reaches it. */
+export interface SecuredListener {
+  brokers: string;
+  /** `KAFKA_TLS`, `KAFKA_SASL_*` and the like, as `broker start --secure` prints them. */
+  env: Record<string, string>;
+}
 
 /**
  * The V8 heap settings `deno task consume` runs with, read from deno.json, so
@@ -84,6 +93,7 @@ export function denoContender(
   script: string,
   args: (ctx: RunContext) => string[],
   runtimeFlags: readonly string[] = [],
+  env?: Record<string, string>,
 ): Contender {
   return {
     id,
@@ -97,7 +107,7 @@ export function denoContender(
           ...DENO_PERMISSIONS,
           contenderPath(script),
           ...args(ctx),
-        ]),
+        ], { env }),
       );
       const result = parseResult(run.stdout);
       if (!result || result.messages <= 0) {
@@ -137,6 +147,7 @@ export function kafkaConsumerPerformance(
           group(ctx),
           "--timeout",
           "60000",
+          ...(ctx.clientConfig ? ["--consumer.config", ctx.clientConfig] : []),
         ]),
       );
       // start.time, end.time, MB, MB.sec, nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, …
@@ -182,6 +193,7 @@ export function kafkaProducerPerformance(
           "-1",
           "--record-size",
           String(recordSize),
+          ...(ctx.clientConfig ? ["--producer.config", ctx.clientConfig] : []),
           "--producer-props",
           `bootstrap.servers=${ctx.brokers}`,
           "acks=all",
@@ -210,6 +222,7 @@ export function produceCommand(
   label: string,
   topic: string,
   messages: number,
+  over?: SecuredListener,
 ): Contender {
   return {
     id,
@@ -228,10 +241,10 @@ export function produceCommand(
           "0",
           "--json",
           "--brokers",
-          ctx.brokers,
+          over?.brokers ?? ctx.brokers,
           "--topic",
           topic,
-        ]),
+        ], { env: over?.env }),
       );
       const line = run.stdout.split("\n").findLast((l) => l.includes('"type":"summary"'));
       const summary = line ? JSON.parse(line) as { sent: number; seconds: number } : undefined;

@@ -13,6 +13,7 @@ import { startEmbeddedBroker } from "../pipeline/broker/embedded_broker.ts";
 import { ensureKafkaJars } from "../pipeline/broker/kafka_jars.ts";
 import { createOrderEncoder } from "../pipeline/avro/order_encoder.ts";
 import { ensureTopics } from "../pipeline/kafka/topics.ts";
+import { applySecurity, securityFromEnv } from "../pipeline/kafka/security_flags.ts";
 import { makeOrder } from "../pipeline/orders/order_generator.ts";
 import { createRandom } from "../pipeline/orders/random.ts";
 import { CORRELATION_HEADER, produceOrders } from "../pipeline/producer/order_producer.ts";
@@ -24,7 +25,9 @@ import {
   kafkaProducerPerformance,
   type Measurement,
   produceCommand,
+  type SecuredListener,
 } from "./_contenders.ts";
+import { javaClientProperties } from "./_java_client_config.ts";
 import { machineInfo } from "./_machine.ts";
 import {
   formatSummary,
@@ -74,9 +77,29 @@ export async function main(args: string[]): Promise<number> {
   const machine = await machineInfo();
   const libs = await ensureKafkaJars({ onProgress: log });
   const listed = Deno.env.get("KAFKA_BROKERS");
-  const broker = listed ? undefined : await startEmbeddedBroker({ onProgress: log });
+  // The embedded broker also listens with SASL_SSL, for the secured rows.
+  const broker = listed ? undefined : await startEmbeddedBroker({ onProgress: log, secure: true });
   const brokers = listed ?? broker!.brokers;
+  const secured: SecuredListener | undefined = broker?.secure && {
+    brokers: broker.secure.brokers,
+    env: {
+      KAFKA_TLS: "true",
+      KAFKA_TLS_CA: broker.secure.caFile,
+      KAFKA_SASL_MECHANISM: "SCRAM-SHA-256",
+      KAFKA_SASL_USERNAME: broker.secure.username,
+      KAFKA_SASL_PASSWORD: broker.secure.password,
+    },
+  };
   log(`broker ${brokers}${broker ? " (embedded)" : ""}`);
+  // A listed cluster may be secured: every contender reads the same variables.
+  const listedSecurity = listed
+    ? applySecurity({
+      brokers: listed.split(","),
+      ...securityFromEnv("bench", (n) => Deno.env.get(n)),
+    })
+    : undefined;
+  const clientConfig = listedSecurity && await Deno.makeTempFile({ suffix: ".properties" });
+  if (clientConfig) await Deno.writeTextFile(clientConfig, javaClientProperties(listedSecurity!));
   try {
     const nonce = crypto.randomUUID().slice(0, 8);
     const topic = `bench-orders-${nonce}`;
@@ -108,12 +131,12 @@ export async function main(args: string[]): Promise<number> {
       group(id)(ctx),
       ...extra,
     ];
-    const pipelineArgs = (id: string, on: string, count: number, failRate: string) =>
+    const pipelineArgs = (id: string, on: string, count: number, fail: string, via = brokers) =>
     (
       ctx: { repetition: number },
     ) => [
       "--brokers",
-      brokers,
+      via,
       "--topic",
       on,
       "--messages",
@@ -123,7 +146,7 @@ export async function main(args: string[]): Promise<number> {
       "--dlq-topic",
       dlqTopic,
       "--fail-rate",
-      failRate,
+      fail,
     ];
     const consumeFlags = await consumeTaskV8Flags();
     const consumers: Contender[] = [
@@ -154,6 +177,16 @@ export async function main(args: string[]): Promise<number> {
         pipelineArgs("d10", topic, messages, "0.1"),
         consumeFlags,
       ),
+      ...(secured
+        ? [denoContender(
+          "ds",
+          "(d) our pipeline, over SASL_SSL",
+          "pipeline_consumer.ts",
+          pipelineArgs("ds", topic, messages, "0", secured.brokers),
+          consumeFlags,
+          secured.env,
+        )]
+        : []),
     ];
     const producers: Contender[] = [
       kafkaProducerPerformance(
@@ -177,6 +210,15 @@ export async function main(args: string[]): Promise<number> {
         ],
       ),
       produceCommand("pc", "(c) produce --interval 0", produceTopic, messages),
+      ...(secured
+        ? [produceCommand(
+          "pcs",
+          "(c) produce --interval 0, over SASL_SSL",
+          produceTopic,
+          messages,
+          secured,
+        )]
+        : []),
     ];
     const memory: Contender[] = [
       denoContender(
@@ -191,7 +233,7 @@ export async function main(args: string[]): Promise<number> {
     const measurements: Measurement[] = [];
     const latencies: Array<{ rate: number; p50Ms: number; p99Ms: number }> = [];
     for (let repetition = 1; repetition <= repetitions; repetition++) {
-      const ctx = { brokers, libs, repetition };
+      const ctx = { brokers, libs, repetition, clientConfig };
       // Rotating the order keeps any one contender from always going first.
       for (
         const contender of [...rotate(consumers, repetition), ...rotate(producers, repetition)]
@@ -263,6 +305,7 @@ export async function main(args: string[]): Promise<number> {
     return 0;
   } finally {
     await broker?.stop();
+    if (clientConfig) await Deno.remove(clientConfig);
   }
 }
 
@@ -299,6 +342,13 @@ function summarize(
     throughputRatio("consume d/a", consumerRows, "d", "a", 0.5),
     throughputRatio("produce c/a", producerRows, "pc", "pa", 0.5),
     throughputRatio("produce c/b", producerRows, "pc", "pb", 20),
+    // Only when the bench's own broker ran the SASL_SSL rows.
+    ...(consumerRows.some((r) => r.id === "ds")
+      ? [
+        throughputRatio("consume SASL_SSL/plaintext (d)", consumerRows, "ds", "d", 0.8),
+        throughputRatio("produce SASL_SSL/plaintext (c)", producerRows, "pcs", "pc", 0.8),
+      ]
+      : []),
     {
       name: `memory RSS ${messages} / ${backlog}`,
       value: large / small,

@@ -47,6 +47,13 @@ export interface Setting<T> {
   default: T;
   /** Turns text into a value, or throws an Error whose message ends the sentence "must …". */
   parse: (text: string) => T;
+  /**
+   * Checks this setting against the others once all are read (a combination
+   * that is wrong, such as a TLS CA without TLS); returns the problem, a
+   * sentence naming the flags, or nothing. A setting that failed to parse is
+   * `undefined` in `values`.
+   */
+  check?(value: T, values: Readonly<Record<string, unknown>>): string | undefined;
 }
 
 type Settings = Record<string, Setting<unknown>>;
@@ -97,6 +104,10 @@ export function loadConfig<S extends Settings>(
       const why = err instanceof Error ? err.message : String(err);
       problems.push(`${command}: ${source} ${why}, got ${JSON.stringify(text)}`);
     }
+  }
+  for (const [key, setting] of Object.entries(settings)) {
+    const problem = key in out ? setting.check?.(out[key], out) : undefined;
+    if (problem) problems.push(`${command}: ${problem}`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(out) as Values<S>;

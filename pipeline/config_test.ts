@@ -49,3 +49,31 @@ Deno.test("topicSpecs() gives the DLQ 7 days of retention and compacts the stats
   equal(specs[2].config?.["retention.ms"], "604800000");
   equal(specs[3].config?.["cleanup.policy"], "compact");
 });
+
+Deno.test("loadConfig() checks combinations after every value is read, skipping values that failed", () => {
+  const combined = {
+    low: { default: 0, parse: integer(0) },
+    high: {
+      default: 10,
+      parse: integer(0),
+      check: (high: number, values: Readonly<Record<string, unknown>>) =>
+        typeof values.low === "number" && values.low > high
+          ? "--low must not exceed --high"
+          : undefined,
+    },
+  };
+  const problems = (flags: Record<string, string>) => {
+    try {
+      loadConfig("range", flags, () => undefined, combined);
+      return [];
+    } catch (err) {
+      return [...(err as ConfigError).problems];
+    }
+  };
+  deepEqual(problems({ low: "3", high: "5" }), []);
+  deepEqual(problems({ low: "7", high: "5" }), ["range: --low must not exceed --high"]);
+  deepEqual(problems({ low: "x", high: "y" }), [
+    'range: flag --low must be a whole number >= 0, got "x"',
+    'range: flag --high must be a whole number >= 0, got "y"',
+  ]);
+});

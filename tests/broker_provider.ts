@@ -6,6 +6,7 @@
  * @module
  */
 import { startEmbeddedBroker } from "../pipeline/broker/embedded_broker.ts";
+import { applySecurity, securityFromEnv } from "../pipeline/kafka/security_flags.ts";
 
 /** A broker ready for tests. */
 export interface ProvidedBroker {
@@ -52,6 +53,8 @@ export async function provideBroker(deps: Partial<ProviderDeps> = {}): Promise<P
   const { env, dockerAnswers, startContainer, startEmbedded } = { ...defaultDeps, ...deps };
   const listed = env("KAFKA_BROKERS")?.split(",").map((s) => s.trim()).filter(Boolean);
   if (listed && listed.length > 0) {
+    // A secured cluster: KAFKA_TLS, KAFKA_SASL_* and the like, as every task reads them.
+    applySecurity({ brokers: listed, ...securityFromEnv("test broker", env) });
     return {
       brokers: listed,
       source: "env",

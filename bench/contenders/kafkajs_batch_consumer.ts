@@ -2,13 +2,19 @@
 // consumer that does nothing with the messages. The client's own limit.
 import { Kafka, logLevel } from "kafkajs";
 import { arg, printResult } from "./_result.ts";
+import { secureFromEnv } from "./_secure.ts";
 
 const args = Deno.args;
 const brokers = arg(args, "brokers").split(",");
 const topic = arg(args, "topic");
 const messages = Number(arg(args, "messages"));
 
-const kafka = new Kafka({ clientId: "bench-batch", brokers, logLevel: logLevel.ERROR });
+const kafka = new Kafka({
+  clientId: "bench-batch",
+  brokers,
+  logLevel: logLevel.ERROR,
+  ...secureFromEnv(),
+});
 const consumer = kafka.consumer({ groupId: arg(args, "group") });
 let count = 0;
 let firstMs = 0;

@@ -4,16 +4,19 @@
 import { lastValueFrom, tap } from "rxjs";
 import { consumeOrders } from "../../pipeline/consumer/order_consumer.ts";
 import { arg, printResult } from "./_result.ts";
+import { secureFromEnv } from "./_secure.ts";
 
 const args = Deno.args;
 const messages = Number(arg(args, "messages"));
+const brokers = arg(args, "brokers").split(",");
+secureFromEnv(brokers);
 const stop = new AbortController();
 let firstMs = 0;
 let lastMs = 0;
 
 const last = await lastValueFrom(
   consumeOrders({
-    brokers: arg(args, "brokers").split(","),
+    brokers,
     topic: arg(args, "topic"),
     groupId: arg(args, "group"),
     dlqTopic: arg(args, "dlq-topic"),

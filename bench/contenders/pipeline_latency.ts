@@ -9,9 +9,11 @@ import { connectProducer } from "../../pipeline/kafka/kafka_producer.ts";
 import { makeOrder } from "../../pipeline/orders/order_generator.ts";
 import { createRandom } from "../../pipeline/orders/random.ts";
 import { arg, printResult } from "./_result.ts";
+import { secureFromEnv } from "./_secure.ts";
 
 const args = Deno.args;
 const brokers = arg(args, "brokers").split(",");
+secureFromEnv(brokers);
 const topic = arg(args, "topic");
 const rate = Number(arg(args, "rate"));
 const durationMs = Number(arg(args, "duration-ms"));

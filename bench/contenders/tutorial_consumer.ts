@@ -4,6 +4,7 @@
 import { Kafka, logLevel } from "kafkajs";
 import { createOrderDecoder } from "../../pipeline/avro/order_decoder.ts";
 import { arg, printResult } from "./_result.ts";
+import { secureFromEnv } from "./_secure.ts";
 
 const args = Deno.args;
 const brokers = arg(args, "brokers").split(",");
@@ -11,7 +12,12 @@ const topic = arg(args, "topic");
 const messages = Number(arg(args, "messages"));
 
 const orderType = createOrderDecoder();
-const kafka = new Kafka({ clientId: "bench-tutorial", brokers, logLevel: logLevel.ERROR });
+const kafka = new Kafka({
+  clientId: "bench-tutorial",
+  brokers,
+  logLevel: logLevel.ERROR,
+  ...secureFromEnv(),
+});
 const consumer = kafka.consumer({ groupId: arg(args, "group") });
 let count = 0;
 let sum = 0;

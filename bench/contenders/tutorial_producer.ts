@@ -3,6 +3,7 @@
 import avro from "avsc";
 import { Kafka, logLevel } from "kafkajs";
 import { arg, printResult } from "./_result.ts";
+import { secureFromEnv } from "./_secure.ts";
 
 const args = Deno.args;
 const brokers = arg(args, "brokers").split(",");
@@ -14,7 +15,12 @@ const schema = JSON.parse(
 );
 const orderType = avro.Type.forSchema(schema);
 const products = ["Laptop", "Phone", "Tablet", "Monitor", "Keyboard"];
-const kafka = new Kafka({ clientId: "bench-tutorial-producer", brokers, logLevel: logLevel.ERROR });
+const kafka = new Kafka({
+  clientId: "bench-tutorial-producer",
+  brokers,
+  logLevel: logLevel.ERROR,
+  ...secureFromEnv(),
+});
 const producer = kafka.producer();
 await producer.connect();
 const firstMs = Date.now();

@@ -11,6 +11,12 @@ import { freePort, isPortFree } from "./_free_port.ts";
 import { isProcessRunning, terminate } from "./_process.ts";
 import { requireJava } from "./java.ts";
 import { ensureKafkaJars } from "./kafka_jars.ts";
+import {
+  createSecureMaterial,
+  scramFormatArgs,
+  secureListenerProperties,
+  type SecureMaterial,
+} from "./_secure_listener.ts";
 
 /** Marks the broker JVM in a process list. */
 export const BROKER_MAIN_CLASS = "kafka.Kafka";
@@ -31,6 +37,20 @@ export interface EmbeddedBrokerOptions {
   detached?: boolean;
   /** Told what is happening, one line at a time. */
   onProgress?: (line: string) => void;
+  /**
+   * Add a SASL_SSL listener beside the plaintext one: a fresh CA and broker
+   * certificate, SCRAM-SHA-256/512 and PLAIN credentials. @default false
+   */
+  secure?: boolean;
+  /** Port of the SASL_SSL listener; 0 picks a free one. @default 0 */
+  securePort?: number;
+}
+
+/** The SASL_SSL listener of a broker started with `secure`. */
+export interface SecureListener extends SecureMaterial {
+  /** Bootstrap address of the SASL_SSL listener, `host:port`. */
+  readonly brokers: string;
+  readonly port: number;
 }
 
 /** A broker that answers metadata requests. */
@@ -42,6 +62,8 @@ export interface RunningBroker {
   /** The folder holding data and `broker.log`. */
   readonly dir: string;
   readonly logFile: string;
+  /** The SASL_SSL listener, when started with `secure`. */
+  readonly secure?: SecureListener;
   /** Ends the JVM (SIGTERM, then SIGKILL after a grace period) and waits for it. */
   stop(): Promise<void>;
 }
@@ -67,29 +89,45 @@ export async function startEmbeddedBroker(
     readyTimeoutMs = 90_000,
     detached = false,
     onProgress = () => {},
+    secure = false,
+    securePort: requestedSecurePort = 0,
   } = options;
-  if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) {
-    throw new RangeError(
-      `Cannot start broker: 'port' must be a whole number from 0 to 65535, got ${requestedPort}`,
-    );
+  for (const [label, value] of [["port", requestedPort], ["securePort", requestedSecurePort]]) {
+    if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 65535) {
+      throw new RangeError(
+        `Cannot start broker: '${label}' must be a whole number from 0 to 65535, got ${value}`,
+      );
+    }
   }
-  if (requestedPort !== 0 && !isPortFree(requestedPort, host)) {
-    throw new BrokerError(
-      `Port ${requestedPort} on ${host} is already in use: stop what listens there or choose another port`,
-    );
+  for (const wanted of secure ? [requestedPort, requestedSecurePort] : [requestedPort]) {
+    if (wanted !== 0 && !isPortFree(wanted, host)) {
+      throw new BrokerError(
+        `Port ${wanted} on ${host} is already in use: stop what listens there or choose another port`,
+      );
+    }
   }
   await requireJava();
   const libs = await ensureKafkaJars({ onProgress });
 
   const port = requestedPort || freePort(host);
-  let controllerPort = freePort(host);
-  while (controllerPort === port) controllerPort = freePort(host);
+  const taken = new Set([port]);
+  const otherFreePort = () => {
+    let next = freePort(host);
+    while (taken.has(next)) next = freePort(host);
+    taken.add(next);
+    return next;
+  };
+  const securePort = secure ? requestedSecurePort || otherFreePort() : undefined;
+  if (securePort !== undefined) taken.add(securePort);
+  const controllerPort = otherFreePort();
   const ownsDir = options.dir === undefined;
   const dir = options.dir ?? await Deno.makeTempDir({ prefix: "order-pipeline-kafka-" });
   await Deno.mkdir(`${dir}/data`, { recursive: true });
+  if (secure) onProgress("Making a CA and a broker certificate with keytool …");
+  const material = secure ? await createSecureMaterial(`${dir}/secure`) : undefined;
   await Deno.writeTextFile(
     `${dir}/server.properties`,
-    serverProperties(host, port, controllerPort, `${dir}/data`),
+    serverProperties(host, port, controllerPort, `${dir}/data`, securePort, material),
   );
   await Deno.writeTextFile(`${dir}/log4j2.properties`, LOG4J2);
   const logFile = `${dir}/broker.log`;
@@ -108,6 +146,7 @@ export async function startEmbeddedBroker(
       `--cluster-id=${clusterId()}`,
       "-c",
       `${dir}/server.properties`,
+      ...(material ? scramFormatArgs(material) : []),
     ],
     stdout: "piped",
     stderr: "piped",
@@ -161,7 +200,10 @@ export async function startEmbeddedBroker(
       { cause: err },
     );
   }
-  return { brokers: `${host}:${port}`, port, pid, dir, logFile, stop };
+  const listener = material && securePort !== undefined
+    ? { ...material, brokers: `${host}:${securePort}`, port: securePort }
+    : undefined;
+  return { brokers: `${host}:${port}`, port, pid, dir, logFile, secure: listener, stop };
 }
 
 /** Whether an embedded broker JVM with this pid is still alive. */
@@ -174,16 +216,31 @@ export function stopBrokerProcess(pid: number): Promise<void> {
   return terminate(pid, BROKER_MAIN_CLASS);
 }
 
-function serverProperties(host: string, port: number, controllerPort: number, data: string) {
+function serverProperties(
+  host: string,
+  port: number,
+  controllerPort: number,
+  data: string,
+  securePort?: number,
+  material?: SecureMaterial,
+) {
+  const secured = securePort !== undefined && material !== undefined;
+  const clientListeners = [
+    `PLAINTEXT://${host}:${port}`,
+    ...(secured ? [`SASL_SSL://${host}:${securePort}`] : []),
+  ];
   return [
     "process.roles=broker,controller",
     "node.id=1",
     `controller.quorum.voters=1@${host}:${controllerPort}`,
-    `listeners=PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${host}:${port}`,
+    `listeners=${clientListeners.join(",")},CONTROLLER://${host}:${controllerPort}`,
+    `advertised.listeners=${clientListeners.join(",")}`,
     "controller.listener.names=CONTROLLER",
     "inter.broker.listener.name=PLAINTEXT",
-    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+    `listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${
+      secured ? ",SASL_SSL:SASL_SSL" : ""
+    }`,
+    ...(secured ? secureListenerProperties(material) : []),
     `log.dirs=${data}`,
     "num.partitions=1",
     "offsets.topic.replication.factor=1",

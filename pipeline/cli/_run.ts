@@ -4,6 +4,7 @@
 // the Kafka client's own log lines and the stack of a failure.
 import { ConfigError, PipelineError } from "../errors.ts";
 import { showKafkaLogs } from "../kafka/client.ts";
+import { explainConnectionError } from "../kafka/explain_connection_error.ts";
 import { UsageError } from "./_flags.ts";
 
 /** The flag every command accepts; its line for each command's `--help`. */
@@ -19,7 +20,8 @@ export async function runCommand(
   if (verbose) showKafkaLogs("info");
   try {
     Deno.exit(await main(Deno.args.filter((arg) => arg !== "--verbose")));
-  } catch (err) {
+  } catch (caught) {
+    const err = explainConnectionError(caught) ?? caught;
     if (err instanceof UsageError) {
       console.error(err.message);
       Deno.exit(2);

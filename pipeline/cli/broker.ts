@@ -13,7 +13,7 @@ import { waitForBroker } from "../kafka/wait_for_broker.ts";
 import { parseFlags, UsageError } from "./_flags.ts";
 import { runCommand } from "./_run.ts";
 
-const HELP = `Usage: deno task broker <start|stop|status> [--port 9092] [--heap 512m]
+const HELP = `Usage: deno task broker <start|stop|status> [--port 9092] [--heap 512m] [--secure]
 
 Runs a single-node Apache Kafka (KRaft) on 127.0.0.1 in the background,
 fetched once from Maven Central (needs Java 17+).
@@ -26,9 +26,13 @@ State (pid, address, data, log) lives in .broker/ of the repository, or in
 BROKER_STATE_DIR when set.
 
 Flags:
-  --port N      client port (default 9092; 0 picks a free one)
-  --heap SIZE   JVM heap ceiling (default 512m)
-  -h, --help    show this help`;
+  --port N          client port (default 9092; 0 picks a free one)
+  --heap SIZE       JVM heap ceiling (default 512m)
+  --secure          also listen with SASL_SSL: a fresh CA and broker certificate
+                    (keytool), SCRAM-SHA-256/512 and PLAIN user "pipeline"; prints
+                    the flags and environment clients need
+  --secure-port N   SASL_SSL port (default: --port + 1; 0 picks a free one)
+  -h, --help        show this help`;
 
 // BROKER_STATE_DIR lets tests run a broker of their own beside a user's.
 const STATE_DIR = (Deno.env.get("BROKER_STATE_DIR") ??
@@ -41,6 +45,8 @@ interface BrokerState {
   dir: string;
   logFile: string;
   startedAt: string;
+  /** The SASL_SSL listener of `start --secure`. */
+  secure?: { brokers: string; caFile: string; username: string; passwordFile: string };
 }
 
 /** Runs the command; resolves to the exit code. */
@@ -48,6 +54,8 @@ export async function main(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags("broker", args, {
     port: { type: "string", default: "9092" },
     heap: { type: "string", default: "512m" },
+    secure: { type: "boolean", default: false },
+    "secure-port": { type: "string" },
     help: { type: "boolean", short: "h" },
   }, true);
   if (values.help) {
@@ -62,12 +70,30 @@ export async function main(args: string[]): Promise<number> {
       `broker: flag --port must be a port number from 0 to 65535, got ${values.port}`,
     );
   }
+  const securePort = values["secure-port"] === undefined
+    ? (port === 0 ? 0 : port + 1)
+    : Number(values["secure-port"]);
+  if (values["secure-port"] !== undefined && !/^\d+$/.test(values["secure-port"])) {
+    throw new UsageError(
+      `broker: flag --secure-port must be a port number from 0 to 65535, got ${
+        values["secure-port"]
+      }`,
+    );
+  }
+  if (securePort > 65535 || (securePort !== 0 && securePort === port)) {
+    throw new UsageError(
+      `broker: flag --secure-port must be a port number from 0 to 65535 other than --port, got ${securePort}`,
+    );
+  }
+  if (values["secure-port"] !== undefined && !values.secure) {
+    throw new UsageError("broker: flag --secure-port needs --secure");
+  }
   if (!/^\d+[kmg]$/i.test(values.heap)) {
     throw new UsageError(`broker: flag --heap must look like 512m or 1g, got ${values.heap}`);
   }
   switch (action) {
     case "start":
-      return await start(port, values.heap);
+      return await start(port, values.heap, values.secure ? securePort : undefined);
     case "stop":
       return await stop();
     case "status":
@@ -79,10 +105,11 @@ export async function main(args: string[]): Promise<number> {
   }
 }
 
-async function start(port: number, heap: string): Promise<number> {
+async function start(port: number, heap: string, securePort?: number): Promise<number> {
   const state = await readState();
   if (state && await isBrokerRunning(state.pid)) {
     console.log(`Kafka is already running at ${state.brokers} (pid ${state.pid})`);
+    if (state.secure) console.log(secureUsage(state.secure));
     return 0;
   }
   await Deno.mkdir(STATE_DIR, { recursive: true });
@@ -93,19 +120,43 @@ async function start(port: number, heap: string): Promise<number> {
     heap,
     dir,
     detached: true,
+    secure: securePort !== undefined,
+    securePort,
     onProgress: (line) => console.error(line),
   });
+  const secure = broker.secure;
   const next: BrokerState = {
     pid: broker.pid,
     brokers: broker.brokers,
     dir: broker.dir,
     logFile: broker.logFile,
     startedAt: new Date().toISOString(),
+    secure: secure && {
+      brokers: secure.brokers,
+      caFile: secure.caFile,
+      username: secure.username,
+      passwordFile: secure.passwordFile,
+    },
   };
   await Deno.writeTextFile(STATE_FILE, JSON.stringify(next, null, 2) + "\n");
   console.log(`Kafka is running at ${broker.brokers} (pid ${broker.pid}, log ${broker.logFile})`);
   console.log(`Use it with: export KAFKA_BROKERS=${broker.brokers}`);
+  if (next.secure) console.log(secureUsage(next.secure));
   return 0;
+}
+
+/** The exact settings a client needs for the SASL_SSL listener, as flags and as environment. */
+function secureUsage(secure: NonNullable<BrokerState["secure"]>): string {
+  const { brokers, caFile, username, passwordFile } = secure;
+  return [
+    `SASL_SSL listener at ${brokers} (SCRAM-SHA-256, SCRAM-SHA-512, PLAIN; user ${username}).`,
+    "Use it with flags:",
+    `  --brokers ${brokers} --tls --tls-ca ${caFile} --sasl-mechanism SCRAM-SHA-256 --sasl-username ${username} --sasl-password-file ${passwordFile}`,
+    "or with the environment:",
+    `  export KAFKA_BROKERS=${brokers} KAFKA_TLS=true KAFKA_TLS_CA=${caFile}`,
+    `  export KAFKA_SASL_MECHANISM=SCRAM-SHA-256 KAFKA_SASL_USERNAME=${username}`,
+    `  export KAFKA_SASL_PASSWORD_FILE=${passwordFile}`,
+  ].join("\n");
 }
 
 async function stop(): Promise<number> {
@@ -135,6 +186,7 @@ async function status(): Promise<number> {
     return 1;
   }
   console.log(`Kafka is running at ${state.brokers} (pid ${state.pid}, since ${state.startedAt})`);
+  if (state.secure) console.log(secureUsage(state.secure));
   return 0;
 }
 

@@ -27,6 +27,12 @@ import { createMetricsApp } from "../metrics/metrics_app.ts";
 import { parseFlags, UsageError } from "./_flags.ts";
 import { runCommand, VERBOSE_HELP } from "./_run.ts";
 import { describeStartPoints } from "./_start_points.ts";
+import {
+  applySecurity,
+  SECURITY_FLAGS,
+  SECURITY_HELP,
+  SECURITY_SETTINGS,
+} from "../kafka/security_flags.ts";
 import { stopOnSignals } from "./_signals.ts";
 import { formatStatus, formatSummary } from "./_status.ts";
 
@@ -62,7 +68,8 @@ Flags (environment variable in brackets):
   --json                one JSON line per update even on a terminal
   --print-outcomes      also one JSON line per message outcome
 ${VERBOSE_HELP}
-  -h, --help            show this help`;
+  -h, --help            show this help
+${SECURITY_HELP}`;
 
 /** How long the consumer stays quiet while no message comes before it says it waits. */
 const IDLE_NOTICE_MS = 30_000;
@@ -93,6 +100,7 @@ export async function main(args: string[]): Promise<number> {
     "status-interval": { type: "string" },
     json: { type: "boolean" },
     "print-outcomes": { type: "boolean" },
+    ...SECURITY_FLAGS,
     help: { type: "boolean", short: "h" },
   });
   if (flags.help) {
@@ -128,7 +136,9 @@ export async function main(args: string[]): Promise<number> {
     statusInterval: { default: 1000, parse: parseDuration },
     json: { default: false, parse: boolean },
     printOutcomes: { default: false, parse: boolean },
+    ...SECURITY_SETTINGS,
   });
+  applySecurity(config);
 
   if (config.backoff > config.maxBackoff) {
     throw new UsageError(

@@ -9,6 +9,12 @@ import { startDashboard } from "../dashboard/start_dashboard.ts";
 import { requireBroker } from "../kafka/require_broker.ts";
 import { parseFlags } from "./_flags.ts";
 import { runCommand, VERBOSE_HELP } from "./_run.ts";
+import {
+  applySecurity,
+  SECURITY_FLAGS,
+  SECURITY_HELP,
+  SECURITY_SETTINGS,
+} from "../kafka/security_flags.ts";
 import { stopOnSignals } from "./_signals.ts";
 
 const HELP = `Usage: deno task dashboard [flags]
@@ -36,7 +42,8 @@ Flags (environment variable in brackets):
                         dashboard.example.com [DASHBOARD_ALLOWED_HOSTS] (none)
   --max-replays N       park dead letters already replayed N times (3)
 ${VERBOSE_HELP}
-  -h, --help            show this help`;
+  -h, --help            show this help
+${SECURITY_HELP}`;
 
 /** Runs the command; resolves to the exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -51,6 +58,7 @@ export async function main(args: string[]): Promise<number> {
     group: { type: "string" },
     "allowed-host": { type: "string" },
     "max-replays": { type: "string" },
+    ...SECURITY_FLAGS,
     help: { type: "boolean", short: "h" },
   });
   if (flags.help) {
@@ -68,7 +76,9 @@ export async function main(args: string[]): Promise<number> {
     group: { env: "CONSUMER_GROUP", default: "order-pipeline", parse: name },
     allowedHost: { env: "DASHBOARD_ALLOWED_HOSTS", default: [] as string[], parse: hostList },
     maxReplays: { default: 3, parse: integer(0) },
+    ...SECURITY_SETTINGS,
   });
+  applySecurity(config);
   await requireBroker(config.brokers);
   const stop = stopOnSignals("dashboard");
   const dashboard = await startDashboard({

@@ -26,8 +26,14 @@ import { ensureTopics, startGroupAtEnd } from "../kafka/topics.ts";
 import { produceOrders, type ProducerProgress } from "../producer/order_producer.ts";
 import { runPrefix } from "../orders/order_generator.ts";
 import { requireBroker } from "../kafka/require_broker.ts";
-import { parseFlags } from "./_flags.ts";
 import { runCommand, VERBOSE_HELP } from "./_run.ts";
+import { parseFlags, UsageError } from "./_flags.ts";
+import {
+  applySecurity,
+  SECURITY_FLAGS,
+  SECURITY_HELP,
+  SECURITY_SETTINGS,
+} from "../kafka/security_flags.ts";
 import { stopOnSignals } from "./_signals.ts";
 import { formatStatus } from "./_status.ts";
 
@@ -48,7 +54,8 @@ Flags:
   --dashboard-port N   port of the live dashboard; 0 picks a free one (8080, or free if taken)
   --keep-open          after the summary keep the broker and dashboard up until Ctrl-C
 ${VERBOSE_HELP}
-  -h, --help           show this help`;
+  -h, --help           show this help
+${SECURITY_HELP}`;
 
 /** Runs the demo; resolves to the exit code (1 if the average does not match). */
 export async function main(args: string[]): Promise<number> {
@@ -62,6 +69,7 @@ export async function main(args: string[]): Promise<number> {
     brokers: { type: "string" },
     "dashboard-port": { type: "string" },
     "keep-open": { type: "boolean" },
+    ...SECURITY_FLAGS,
     help: { type: "boolean", short: "h" },
   });
   if (flags.help) {
@@ -82,7 +90,13 @@ export async function main(args: string[]): Promise<number> {
     },
     dashboardPort: { default: undefined as number | undefined, parse: integer(0, 65_535) },
     keepOpen: { default: false, parse: boolean },
+    ...SECURITY_SETTINGS,
   });
+  if (applySecurity(config) && !config.brokers) {
+    throw new UsageError(
+      "demo: the security flags need --brokers: the demo's own broker is plaintext",
+    );
+  }
 
   const say = (line: string) => console.log(line);
   if (config.brokers) await requireBroker(config.brokers);

@@ -31,6 +31,12 @@ import {
 import { replay } from "./_dlq_replay.ts";
 import { formatStats } from "./_dlq_stats.ts";
 import { runCommand, VERBOSE_HELP } from "./_run.ts";
+import {
+  applySecurity,
+  SECURITY_FLAGS,
+  SECURITY_HELP,
+  SECURITY_SETTINGS,
+} from "../kafka/security_flags.ts";
 import { stopOnSignals } from "./_signals.ts";
 
 const HELP = `Usage: deno task dlq <inspect|stats|replay> [flags]
@@ -58,7 +64,8 @@ replay only:
   --group ID            consumer group holding the replay's progress [REPLAY_GROUP]
                         (orders-dlq-replay); its offsets cover every letter read,
                         replayed or not: use another group to revisit filtered ones
-  -h, --help            show this help`;
+  -h, --help            show this help
+${SECURITY_HELP}`;
 
 const SUBCOMMANDS = ["inspect", "stats", "replay"];
 
@@ -83,6 +90,7 @@ export async function main(args: string[]): Promise<number> {
     to: { type: "string" },
     "max-replays": { type: "string" },
     group: { type: "string" },
+    ...SECURITY_FLAGS,
     help: { type: "boolean", short: "h" },
   }, true);
   if (flags.help) {
@@ -122,12 +130,14 @@ export async function main(args: string[]): Promise<number> {
     to: { default: undefined, parse: name } as Setting<string | undefined>,
     maxReplays: { default: 3, parse: integer(0) },
     group: { env: "REPLAY_GROUP", default: `${DEFAULT_TOPICS.dlq}-replay`, parse: name },
+    ...SECURITY_SETTINGS,
   });
   if (config.to !== undefined && config.to === config.dlqTopic) {
     throw new UsageError(
       `dlq replay: flag --to must name another topic than the dead-letter topic (${config.dlqTopic})`,
     );
   }
+  applySecurity(config);
   await requireBroker(config.brokers);
   const [missing] = await missingTopics(
     config.brokers,

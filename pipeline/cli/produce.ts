@@ -23,6 +23,12 @@ import { runPrefix } from "../orders/order_generator.ts";
 import { produceOrders, type ProducerProgress } from "../producer/order_producer.ts";
 import { parseFlags } from "./_flags.ts";
 import { runCommand, VERBOSE_HELP } from "./_run.ts";
+import {
+  applySecurity,
+  SECURITY_FLAGS,
+  SECURITY_HELP,
+  SECURITY_SETTINGS,
+} from "../kafka/security_flags.ts";
 import { stopOnSignals } from "./_signals.ts";
 
 const HELP = `Usage: deno task produce [flags]
@@ -42,7 +48,8 @@ Flags (environment variable in brackets):
   --schema-version V    order schema to write as Avro single-object messages: 1 or 2 (2)
   --json                one JSON line per update even on a terminal
 ${VERBOSE_HELP}
-  -h, --help            show this help`;
+  -h, --help            show this help
+${SECURITY_HELP}`;
 
 /** Runs the command; resolves to the exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -56,6 +63,7 @@ export async function main(args: string[]): Promise<number> {
     "batch-size": { type: "string" },
     "schema-version": { type: "string" },
     json: { type: "boolean" },
+    ...SECURITY_FLAGS,
     help: { type: "boolean", short: "h" },
   });
   if (flags.help) {
@@ -72,7 +80,9 @@ export async function main(args: string[]): Promise<number> {
     batchSize: { default: 1000, parse: integer(1, 100_000) },
     schemaVersion: { default: LATEST_ORDER_VERSION, parse: integer(1, LATEST_ORDER_VERSION) },
     json: { default: false, parse: boolean },
+    ...SECURITY_SETTINGS,
   });
+  applySecurity(config);
   await requireBroker(config.brokers);
   await ensureTopics(config.brokers, topicSpecs({ orders: config.topic }));
 

@@ -1,11 +1,13 @@
 /**
  * Builds the kafkajs client from our config: one place for client id, broker
- * list, logging and the connection retry policy.
+ * list, logging, the connection retry policy, sockets, and TLS and SASL.
  *
  * @module
  */
 import process from "node:process";
 import { Kafka, type logCreator, logLevel, type RetryOptions } from "kafkajs";
+import { kafkaJsSecurity, type KafkaSecurity, securityFor } from "./kafka_security.ts";
+import { noDelaySocketFactory } from "./_socket_factory.ts";
 
 // kafkajs's request queue arms a timer with a negative delay when the broker
 // has not throttled it; Node's timers treat that as 1 ms, which is what kafkajs
@@ -31,6 +33,8 @@ export interface KafkaClientOptions {
   retry?: RetryOptions;
   /** Connection timeout in milliseconds. @default 3000 */
   connectionTimeout?: number;
+  /** TLS and SASL. @default what `useSecurity` registered for `brokers`, else plaintext */
+  security?: KafkaSecurity;
 }
 
 const LEVELS = {
@@ -44,10 +48,13 @@ const LEVELS = {
 // kafkajs logs JSON to stdout by default; stdout belongs to our own output, so
 // its lines go to stderr in a short human form.
 // Connection-level errors are single failed requests that kafkajs retries (a
-// coordinator still loading, say); when retries run out the failure reaches us
-// as a rejected call, so those lines are noise and are dropped.
+// coordinator still loading, say), and so are the broker pool's failed
+// connects and SASL handshakes (an untrusted certificate, a wrong password);
+// when retries run out the failure reaches us as a rejected call, so those
+// lines are noise and are dropped.
+const CONNECTING = /^(Connection|BrokerPool|SaslAuthenticator)/;
 const toStderr: logCreator = () => ({ namespace, level, log }) => {
-  if (namespace === "Connection" && level === logLevel.ERROR) return;
+  if (level === logLevel.ERROR && CONNECTING.test(namespace)) return;
   const { message, error } = log;
   const name = level === logLevel.ERROR ? "error" : level === logLevel.WARN ? "warn" : "info";
   const detail = error ? `: ${error}` : "";
@@ -81,6 +88,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     logLevel: level = shownLevel,
     retry,
     connectionTimeout = 3000,
+    security = securityFor(brokers),
   } = options;
   if (brokers.length === 0) {
     throw new RangeError("Cannot create a Kafka client: 'brokers' is empty");
@@ -92,5 +100,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     logCreator: toStderr,
     retry,
     connectionTimeout,
+    socketFactory: noDelaySocketFactory,
+    ...kafkaJsSecurity(security),
   });
 }
