@@ -11,6 +11,11 @@
  * @module
  */
 
+/** Unsettled records per partition at most, by default. */
+export const DEFAULT_MAX_IN_FLIGHT = 1000;
+/** Unsettled records in the process at most, by default. */
+export const DEFAULT_MAX_IN_FLIGHT_TOTAL = 10_000;
+
 /** Options for {@link InFlightGate}. */
 export interface InFlightLimits {
   /** Unsettled records per partition at most. @default 1000 */
@@ -45,7 +50,7 @@ export class InFlightGate {
   #inFlight = 0;
 
   constructor(limits: InFlightLimits = {}) {
-    const { perPartition = 1000, total = 10_000 } = limits;
+    const { perPartition = DEFAULT_MAX_IN_FLIGHT, total = DEFAULT_MAX_IN_FLIGHT_TOTAL } = limits;
     for (const [name, value] of [["perPartition", perPartition], ["total", total]] as const) {
       if (!Number.isInteger(value) || value < 1) {
         throw new RangeError(

@@ -10,6 +10,14 @@
  */
 import { decodeOffsetMap, DEFAULT_METADATA_MAX_BYTES, encodeOffsetMap } from "./offset_map.ts";
 
+/** What a reader of a partition's position may ask: the offset to commit and what is settled beyond. */
+export interface LedgerPosition {
+  /** Every record below this offset is settled. */
+  readonly nextOffset: number;
+  /** The settled offsets above `nextOffset`, ascending. */
+  settledBeyond(): number[];
+}
+
 /**
  * One partition's ledger. Records are shown to it in offset order with
  * {@link OffsetLedger.admit}, and settled with {@link OffsetLedger.settle}.
@@ -27,7 +35,7 @@ import { decodeOffsetMap, DEFAULT_METADATA_MAX_BYTES, encodeOffsetMap } from "./
  * assert.equal(ledger.nextOffset, 12);
  * ```
  */
-export class OffsetLedger {
+export class OffsetLedger implements LedgerPosition {
   #next: number;
   // The highest offset admitted or skipped so far.
   #seen: number;
@@ -89,6 +97,14 @@ export class OffsetLedger {
     this.#seen = offset;
     this.#advance();
     return offset >= this.#next && !this.isSettled(offset);
+  }
+
+  /**
+   * Takes back the record just admitted: it was not handed out (no room, or
+   * not yet due) and will be fetched again.
+   */
+  unadmit(offset: number): void {
+    if (offset === this.#seen) this.#seen = offset - 1;
   }
 
   /** Whether `offset` is known settled. */

@@ -89,3 +89,11 @@ Deno.test("OffsetLedger metadata stays within the bound and records only settled
 Deno.test("OffsetLedger refuses a negative start", () => {
   assert.throws(() => new OffsetLedger(-1), /'nextOffset' must be a whole number >= 0, got -1/);
 });
+
+Deno.test("OffsetLedger takes back a record that was not handed out", () => {
+  const ledger = new OffsetLedger(0);
+  assert.ok(ledger.admit(0));
+  assert.ok(ledger.admit(1));
+  ledger.unadmit(1);
+  assert.ok(ledger.admit(1), "fetched again, it is delivered");
+});
