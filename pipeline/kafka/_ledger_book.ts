@@ -61,7 +61,10 @@ export class LedgerBook {
       this.#committed.set(`${topic}/${partition}`, `${offset}/${mine?.metadata ?? ""}`);
       return OffsetLedger.restore(offset, mine?.metadata);
     }
-    return new OffsetLedger(Number(firstOffset ?? 0));
+    // Nothing committed yet: a ledger that has not moved is not committed either.
+    const start = Number(firstOffset ?? 0);
+    this.#committed.set(`${topic}/${partition}`, `${start}/`);
+    return new OffsetLedger(start);
   }
 
   // After a rebalance: the ledgers of partitions this member lost are dropped
@@ -78,10 +81,20 @@ export class LedgerBook {
     }
   }
 
-  // Commits every owned partition whose position moved, one at a time.
+  // Commits every owned partition whose position moved, one at a time, after
+  // any commit still running, so it covers everything settled before the call.
   commitAll(onError?: (error: unknown) => void): Promise<void> {
-    this.#committing ??= this.#commitChanged(onError).finally(() => this.#committing = undefined);
-    return this.#committing;
+    const run = (this.#committing ?? Promise.resolve()).then(() => this.#commitChanged(onError));
+    this.#committing = run;
+    run.finally(() => {
+      if (this.#committing === run) this.#committing = undefined;
+    });
+    return run;
+  }
+
+  // The timer's commit: skipped while one is running (slow commits do not pile up).
+  commitDue(onError?: (error: unknown) => void): void {
+    if (this.#committing === undefined) void this.commitAll(onError);
   }
 
   async #commitChanged(onError?: (error: unknown) => void): Promise<void> {

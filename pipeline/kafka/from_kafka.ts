@@ -228,11 +228,11 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       onAssignment?.(assigned);
     });
     // Before partitions move, commit what is settled, so the next owner repeats little.
-    const removeRebalancing = consumer.on(REBALANCING, () => void ledgers.commitAll(onCommitError));
+    const removeRebalancing = consumer.on(REBALANCING, () => ledgers.commitDue(onCommitError));
     const removeCrash = consumer.on(CRASH, (event) => {
       if (!event.payload.restart && !abandoned) subscriber.error(event.payload.error);
     });
-    const committer = setInterval(() => void ledgers.commitAll(onCommitError), commitIntervalMs);
+    const committer = setInterval(() => ledgers.commitDue(onCommitError), commitIntervalMs);
 
     const stop = async () => {
       stopping = true;
