@@ -18,8 +18,10 @@ import {
 } from "../config.ts";
 import { consumeOrders } from "../consumer/order_consumer.ts";
 import type { ConsumerStats } from "../consumer/consumer_stats.ts";
+import { type Ordering, parseOrdering } from "../consumer/ordering.ts";
 import { ensureTopics } from "../kafka/topics.ts";
 import { groupStartPoints } from "../kafka/group_start_points.ts";
+import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT_TOTAL } from "../kafka/in_flight_gate.ts";
 import { requireBroker } from "../kafka/require_broker.ts";
 import { DeadLetterWriteError, errorMessage } from "../errors.ts";
 import { createConsumerMetrics } from "../metrics/consumer_metrics.ts";
@@ -61,7 +63,13 @@ Flags (environment variable in brackets):
   --fail-rate R         simulated transient failure rate, 0 to 1 [FAIL_RATE] (0.1)
   --seed N              seed the simulated failures [SEED]
   --from-beginning      a new group starts at the earliest offset [FROM_BEGINNING]
-  --max-in-flight N     unsettled messages per partition [MAX_IN_FLIGHT] (1000)
+  --ordering MODE       key: one key's messages in offset order, other keys side
+                        by side; partition: offset order per partition;
+                        unordered [ORDERING] (key)
+  --max-in-flight N     unsettled messages per partition; a full partition
+                        pauses [MAX_IN_FLIGHT] (1000)
+  --max-in-flight-total N  unsettled messages in the whole consumer
+                        [MAX_IN_FLIGHT_TOTAL] (10000)
   --drain-timeout DURATION  how long a stop waits for in-flight messages (10s)
   --session-timeout DURATION  how soon the group reassigns a crashed member's partitions (30s)
   --status-interval DURATION  how often the status updates (1s)
@@ -94,7 +102,9 @@ export async function main(args: string[]): Promise<number> {
     "fail-rate": { type: "string" },
     seed: { type: "string" },
     "from-beginning": { type: "boolean" },
+    ordering: { type: "string" },
     "max-in-flight": { type: "string" },
+    "max-in-flight-total": { type: "string" },
     "drain-timeout": { type: "string" },
     "session-timeout": { type: "string" },
     "status-interval": { type: "string" },
@@ -130,7 +140,17 @@ export async function main(args: string[]): Promise<number> {
     seed: { env: "SEED", default: undefined as number | undefined, parse: integer(0) },
     fromBeginning: { env: "FROM_BEGINNING", default: false, parse: boolean },
     // Bounded so that in-flight records fit the task's V8 heap ceiling.
-    maxInFlight: { env: "MAX_IN_FLIGHT", default: 1000, parse: integer(1, 10_000) },
+    ordering: { env: "ORDERING", default: "key" as Ordering, parse: parseOrdering },
+    maxInFlight: {
+      env: "MAX_IN_FLIGHT",
+      default: DEFAULT_MAX_IN_FLIGHT,
+      parse: integer(1, 10_000),
+    },
+    maxInFlightTotal: {
+      env: "MAX_IN_FLIGHT_TOTAL",
+      default: DEFAULT_MAX_IN_FLIGHT_TOTAL,
+      parse: integer(1, 50_000),
+    },
     drainTimeout: { default: 10_000, parse: parseDuration },
     sessionTimeout: { default: 30_000, parse: parseDuration },
     statusInterval: { default: 1000, parse: parseDuration },
@@ -211,7 +231,9 @@ export async function main(args: string[]): Promise<number> {
     failRate: config.failRate,
     seed: config.seed,
     fromBeginning: config.fromBeginning,
+    ordering: config.ordering,
     maxInFlight: config.maxInFlight,
+    maxInFlightTotal: config.maxInFlightTotal,
     drainTimeoutMs: config.drainTimeout,
     sessionTimeoutMs: config.sessionTimeout,
     signal: stop.signal,

@@ -1,3 +1,4 @@
+import type { LedgerPosition } from "../kafka/offset_ledger.ts";
 import type { Aggregate } from "../operators/aggregate.ts";
 
 /** What the consumer has done so far; one value per settled message. */
@@ -30,6 +31,12 @@ export interface ConsumerStats {
 /** One partition's share of the aggregate. */
 export interface PartitionState {
   readonly aggregate: Aggregate;
-  /** The offset after the last message settled on this partition. */
+  /**
+   * Every record of this partition below this offset is settled: the offset
+   * the consumer commits. The aggregate covers the records below it that this
+   * consumer folded, plus the settled offsets beyond it (see `ledger`).
+   */
   readonly nextOffset: string;
+  /** The partition's ledger: `nextOffset` and the settled offsets beyond it. */
+  readonly ledger?: LedgerPosition;
 }

@@ -1,23 +1,35 @@
 /**
- * `fromKafka()`: a consumer group as an RxJS Observable of deliveries, with
- * backpressure. kafkajs hands us one batch per partition; we emit at most
- * `maxInFlight` unsettled records of that partition at a time and resolve
- * each offset only once the pipeline settles its record, so Kafka is read no
- * faster than the pipeline finishes, and a commit never covers a record that
- * has not reached its outcome.
+ * `fromKafka()`: a consumer group as an RxJS Observable of deliveries. This
+ * file is the source's lifecycle only (connect, run, stop, teardown); the
+ * bookkeeping it asks questions of lives beside it:
+ *
+ * - `OffsetLedger`, per partition: what is settled, the offset to
+ *   commit, the settled offsets beyond it (commit metadata);
+ * - {@link InFlightGate}: unsettled records per partition and per process;
+ *   a partition at its bound is paused instead of buffered;
+ * - {@link DueHolds}: a partition whose next record is not yet due is paused
+ *   until it is.
+ *
+ * Records may settle in any order. kafkajs's fetch position moves on as
+ * records are handed out; commits are ours, from the ledgers, on a timer.
  *
  * @module
  */
 import { Observable } from "rxjs";
-import type { EachBatchPayload } from "kafkajs";
+import type { Consumer, EachBatchPayload } from "kafkajs";
 import { createKafka } from "./client.ts";
+import { DueHolds } from "./due_holds.ts";
+import { InFlightGate } from "./in_flight_gate.ts";
 import type { Delivery, KafkaRecord } from "./kafka_record.ts";
+import { DEFAULT_METADATA_MAX_BYTES } from "./offset_map.ts";
 import { toRecord } from "./_to_record.ts";
+import { LedgerBook, type OffsetCommit } from "./_ledger_book.ts";
+
+export type { OffsetCommit };
 
 const YIELD_EVERY_MS = 20;
-// How long a batch waits for an in-flight record before it lets kafkajs fetch
-// the other partitions (see eachBatch).
-const DETACH_AFTER_MS = 250;
+// The longest a fetch waits for data (and a paused consumer sleeps), in ms.
+const FETCH_WAIT_MS = 100;
 
 /** Options for {@link fromKafka}. */
 export interface FromKafkaOptions {
@@ -29,18 +41,32 @@ export interface FromKafkaOptions {
   topics: readonly string[];
   /** Start a new group at the earliest offset instead of the latest. @default false */
   fromBeginning?: boolean;
-  /** Unsettled records emitted per partition at most. @default 1000 */
+  /** Unsettled records handed out per partition at most. @default 1000 */
   maxInFlight?: number;
+  /** Unsettled records handed out by this source at most, over all partitions. @default 10000 */
+  maxInFlightTotal?: number;
+  /**
+   * A gate shared with other sources, so that the bound holds for the whole
+   * process; it replaces `maxInFlight` and `maxInFlightTotal`.
+   */
+  gate?: InFlightGate;
   /** Partitions handled at once; set it to at least the partition count. @default 3 */
   partitionsConsumedConcurrently?: number;
   /** Fetch size ceiling per partition in bytes. @default 1048576 */
   maxBytesPerPartition?: number;
-  /** Commit settled offsets at least this often, in milliseconds. @default 1000 */
+  /** Commit settled offsets this often, in milliseconds. @default 1000 */
   commitIntervalMs?: number;
+  /** The broker's `offset.metadata.max.bytes`: commit metadata stays within it. @default 4096 */
+  metadataMaxBytes?: number;
   /**
-   * Aborting it stops gracefully: no new records are emitted, records already
-   * emitted get `drainTimeoutMs` to settle, settled offsets are committed, the
-   * consumer leaves the group and the Observable completes.
+   * Commits one partition's position. Exactly-once mode puts it in a
+   * transaction instead. @default the consumer's own `commitOffsets`
+   */
+  commit?: (commit: OffsetCommit) => Promise<void>;
+  /**
+   * Aborting it stops gracefully: no new records are handed out, records
+   * already out get `drainTimeoutMs` to settle, settled offsets are committed,
+   * the consumer leaves the group and the Observable completes.
    */
   signal?: AbortSignal;
   /** How long a graceful stop waits for in-flight records. @default 10000 */
@@ -52,16 +78,17 @@ export interface FromKafkaOptions {
    * partitions to others (after a crash), in ms. @default 30000
    */
   sessionTimeoutMs?: number;
-  /** Told each partition's lag (high watermark minus next offset) after each batch. */
+  /** Told each partition's lag (high watermark minus the next offset to fetch) after each batch. */
   onLag?: (topic: string, partition: number, lag: number) => void;
   /** Told when partitions are assigned or revoked by a rebalance. */
   onAssignment?: (assigned: ReadonlyArray<{ topic: string; partitions: number[] }>) => void;
+  /** Told when a commit failed; the next one tries again. */
+  onCommitError?: (error: unknown) => void;
   /**
    * When a record becomes due, in milliseconds since the epoch (a retry
-   * topic's due time). A record not yet due is not emitted: once the records
-   * before it have settled, its partition is paused until then and fetched
-   * again from that record, so a wait holds back only its own partition and
-   * never the fetches of the others. @default every record is due at once
+   * topic's due time). A record not yet due is not handed out: its partition
+   * is paused until then and fetched again from that record, so a wait holds
+   * back only its own partition. @default every record is due at once
    */
   notBefore?: (record: KafkaRecord) => number;
 }
@@ -83,24 +110,29 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
     groupId,
     topics,
     fromBeginning = false,
-    maxInFlight = 1000,
+    maxInFlight,
+    maxInFlightTotal,
     partitionsConsumedConcurrently = 3,
     maxBytesPerPartition = 1_048_576,
     commitIntervalMs = 1000,
+    metadataMaxBytes = DEFAULT_METADATA_MAX_BYTES,
     signal,
     drainTimeoutMs = 10_000,
     clientId,
     sessionTimeoutMs = 30_000,
     onLag,
     onAssignment,
+    onCommitError,
     notBefore,
   } = options;
-  if (!Number.isInteger(maxInFlight) || maxInFlight < 1) {
+  const gate = options.gate ??
+    new InFlightGate({ perPartition: maxInFlight, total: maxInFlightTotal });
+  if (topics.length === 0) throw new RangeError("Cannot consume: 'topics' is empty");
+  if (!Number.isInteger(metadataMaxBytes) || metadataMaxBytes < 0) {
     throw new RangeError(
-      `Cannot consume: 'maxInFlight' must be a whole number >= 1, got ${maxInFlight}`,
+      `Cannot consume: 'metadataMaxBytes' must be a whole number >= 0, got ${metadataMaxBytes}`,
     );
   }
-  if (topics.length === 0) throw new RangeError("Cannot consume: 'topics' is empty");
 
   return new Observable<Delivery>((subscriber) => {
     const kafka = createKafka({ brokers, clientId });
@@ -110,198 +142,119 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       sessionTimeout: sessionTimeoutMs,
       heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeoutMs / 3)),
       allowAutoTopicCreation: false,
+      // kafkajs sleeps this long when every partition is paused, so it bounds
+      // how soon a partition resumed for room is fetched again.
+      maxWaitTimeInMs: FETCH_WAIT_MS,
     });
+    const admin = kafka.admin();
+    const commit = options.commit ?? commitWith(consumer);
+    const ledgers = new LedgerBook(admin, groupId, commit, metadataMaxBytes);
+    const holds = new DueHolds();
     // Set on unsubscribe or error: unsettled records are left unresolved.
     let abandoned = false;
     let stopping = signal?.aborted ?? false;
-    const wakers = new Set<() => void>();
-    const wakeAll = () => {
-      for (const wake of [...wakers]) wake();
-    };
-    // Timers that resume partitions paused until their next record is due.
-    const resumers = new Set<ReturnType<typeof setTimeout>>();
-    const clearResumers = () => {
-      for (const timer of resumers) clearTimeout(timer);
-      resumers.clear();
+    let inFlight = 0;
+    let drained: (() => void) | undefined;
+    // A paused partition is resumed only while the source is live.
+    const whileLive = (resume: () => void) => () => {
+      if (!abandoned && !stopping) resume();
     };
 
-    // Batches still being worked through after eachBatch returned (see below).
-    const detachedBatches = new Set<Promise<void>>();
-
-    // kafkajs fetches all partitions of a broker together and waits for every
-    // batch of a fetch before the next one, so a record in backoff would hold
-    // back every partition. A batch that waits long for an in-flight record
-    // therefore pauses its own partition and lets eachBatch return; the same
-    // loop goes on in the background, resolving offsets as records settle,
-    // and resumes the partition when the batch is done. Fetching then goes on
-    // from the last resolved offset, so nothing is skipped or read twice.
     const eachBatch = async (payload: EachBatchPayload) => {
-      let detach!: () => void;
-      const detached = new Promise<void>((resolve) => detach = resolve);
-      const done = drainBatch(payload, detach);
-      const finished = await Promise.race([done.then(() => true), detached.then(() => false)]);
-      if (!finished) {
-        detachedBatches.add(done);
-        done.finally(() => detachedBatches.delete(done));
-      }
-    };
-
-    const drainBatch = async (payload: EachBatchPayload, detach: () => void) => {
-      const {
-        batch,
-        resolveOffset,
-        heartbeat,
-        commitOffsetsIfNecessary,
-        isRunning,
-        isStale,
-        pause,
-      } = payload;
-      const messages = batch.messages;
-      const total = messages.length;
-      let settled = 0;
-      let emitted = 0;
-      let resolved = 0;
-      let wake: (() => void) | undefined;
-      let lastCommit = Date.now();
-      let lastYield = lastCommit;
-      let drainDeadline = Infinity;
-      // Set when the next record is not yet due: emit nothing more from this batch.
-      let heldUntil: number | undefined;
-      // When the batch began waiting for an in-flight record, and the call that
-      // resumes its partition once the batch has gone on in the background.
-      let waitingSince: number | undefined;
-      let resumeDetached: (() => void) | undefined;
-      const canEmit = () => heldUntil === undefined && !abandoned && !stopping;
-
-      while (resolved < total) {
-        // kafkajs's own checks are lookups; asked once per burst, as nothing
-        // in a synchronous burst can stop the runner or seek the partition.
-        const live = isRunning() && !isStale();
-        while (live && emitted < total && emitted - settled < maxInFlight && canEmit()) {
-          const record = toRecord(batch.topic, batch.partition, messages[emitted]);
-          if (notBefore) {
-            const due = notBefore(record);
-            if (due > Date.now()) {
-              heldUntil = due;
-              break;
-            }
-          }
-          const index = emitted++;
-          subscriber.next({
-            record,
-            settle: () => {
-              if (index !== settled) {
-                throw new Error(
-                  `Records of ${batch.topic}[${batch.partition}] must settle in order: ` +
-                    `got offset ${messages[index].offset} before ${messages[settled]?.offset}`,
-                );
-              }
-              settled += 1;
-              wake?.();
-            },
-          });
-        }
-        if (abandoned) return;
-        if (settled > resolved) {
-          resolved = settled;
-          waitingSince = undefined;
-          resolveOffset(messages[resolved - 1].offset);
-          const now = Date.now();
-          if (now - lastCommit >= commitIntervalMs) {
-            lastCommit = now;
-            await heartbeat();
-            await commitOffsetsIfNecessary();
-          }
-          // A batch whose records settle synchronously would otherwise hold the
-          // event loop for its whole length: no signal, timer or status update
-          // could run. Yielding every few milliseconds bounds that.
-          if (now - lastYield >= YIELD_EVERY_MS) {
-            await new Promise((resolve) => setTimeout(resolve, 0));
-            lastYield = Date.now();
-          }
+      const { batch, resolveOffset, heartbeat, isRunning, isStale, pause } = payload;
+      const { topic, partition, messages } = batch;
+      const name = `${topic}/${partition}`;
+      const ledger = await ledgers.open(topic, partition, messages[0]?.offset);
+      let lastYield = Date.now();
+      // The offset after the last record handed out or skipped: where fetching goes on.
+      let fetchedTo = ledger.nextOffset;
+      for (let i = 0; i < messages.length; i++) {
+        if (abandoned || stopping || !isRunning() || isStale()) return;
+        const message = messages[i];
+        const offset = Number(message.offset);
+        if (!ledger.admit(offset)) {
+          // Settled (restored from the commit metadata) or already in flight.
+          resolveOffset(message.offset);
+          fetchedTo = offset + 1;
           continue;
         }
-        if (emitted === resolved) break; // stopping, and nothing of ours is in flight
-        if (stopping && drainDeadline === Infinity) drainDeadline = Date.now() + drainTimeoutMs;
-        if (Date.now() >= drainDeadline) return; // in-flight records stay uncommitted
-        if (resumeDetached === undefined && !stopping) {
-          waitingSince ??= Date.now();
-          if (Date.now() - waitingSince >= DETACH_AFTER_MS) {
-            resumeDetached = pause();
-            detach();
+        if (!gate.hasRoom(name)) {
+          ledger.unadmit(offset);
+          gate.waitForRoom(name, whileLive(pause()));
+          break;
+        }
+        const record = toRecord(topic, partition, message);
+        if (notBefore) {
+          const due = notBefore(record);
+          if (due > Date.now()) {
+            ledger.unadmit(offset);
+            holds.hold(name, due, whileLive(pause()));
+            break;
           }
         }
-        await new Promise<void>((resolve) => {
-          const longest = resumeDetached === undefined ? DETACH_AFTER_MS : 1000;
-          const timer = setTimeout(done, Math.min(longest, drainDeadline - Date.now()));
-          function done() {
-            clearTimeout(timer);
-            wakers.delete(done);
-            wake = undefined;
-            resolve();
-          }
-          wake = done;
-          wakers.add(done);
+        gate.take(name);
+        inFlight++;
+        resolveOffset(message.offset);
+        fetchedTo = offset + 1;
+        let settled = false;
+        subscriber.next({
+          record,
+          ledger,
+          settle: () => {
+            if (settled) return;
+            settled = true;
+            ledger.settle(offset);
+            gate.release(name);
+            if (--inFlight === 0) drained?.();
+          },
         });
-        if (!abandoned && settled === resolved && resumeDetached === undefined) {
+        // A batch whose records settle synchronously would otherwise hold the
+        // event loop for its whole length: no signal, timer or commit could run.
+        if (Date.now() - lastYield >= YIELD_EVERY_MS) {
+          await new Promise((resolve) => setTimeout(resolve, 0));
           await heartbeat().catch(() => {});
+          lastYield = Date.now();
         }
       }
-      if (onLag && resolved > 0) {
-        const next = BigInt(messages[resolved - 1].offset) + 1n;
-        onLag(batch.topic, batch.partition, Number(BigInt(batch.highWatermark) - next));
-      }
-      if (heldUntil !== undefined && emitted === resolved && canWait()) {
-        // Fetching resumes at the first unresolved offset: the record held back.
-        const resume = pause();
-        const timer = setTimeout(() => {
-          resumers.delete(timer);
-          resume();
-        }, Math.max(0, heldUntil - Date.now()));
-        resumers.add(timer);
-      } else if (resumeDetached !== undefined) {
-        if (stopping && resolved > 0 && !abandoned) {
-          // kafkajs commits resolved offsets after each batch it runs; this one
-          // ended in the background, so its last offsets are committed here.
-          // The offset equals what was resolved, so kafkajs's own bookkeeping
-          // agrees with it and no later commit can move the group backwards.
-          const next = (BigInt(messages[resolved - 1].offset) + 1n).toString();
-          await consumer.commitOffsets([{
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: next,
-          }])
-            .catch(() => {}); // rebalanced away: the new owner reads these again
-        } else if (canWait()) {
-          resumeDetached();
-        }
-      }
+      onLag?.(topic, partition, Number(batch.highWatermark) - fetchedTo);
     };
-    const canWait = () => !abandoned && !stopping;
 
-    const { GROUP_JOIN, CRASH } = consumer.events;
+    const { GROUP_JOIN, CRASH, REBALANCING } = consumer.events;
     const removeJoin = consumer.on(GROUP_JOIN, (event) => {
       const assigned = Object.entries(event.payload.memberAssignment).map((
         [topic, partitions],
-      ) => ({
-        topic,
-        partitions,
-      }));
+      ) => ({ topic, partitions }));
+      ledgers.keepOnly(assigned);
       onAssignment?.(assigned);
     });
+    // Before partitions move, commit what is settled, so the next owner repeats little.
+    const removeRebalancing = consumer.on(REBALANCING, () => ledgers.commitDue(onCommitError));
     const removeCrash = consumer.on(CRASH, (event) => {
       if (!event.payload.restart && !abandoned) subscriber.error(event.payload.error);
     });
+    const committer = setInterval(() => ledgers.commitDue(onCommitError), commitIntervalMs);
 
     const stop = async () => {
       stopping = true;
-      wakeAll();
-      clearResumers();
+      holds.clear();
       try {
-        // Batches that went on in the background settle (within the drain
-        // timeout) and commit before the consumer leaves the group.
-        await Promise.allSettled([...detachedBatches]);
+        consumer.pause(topics.map((topic) => ({ topic })));
+        if (inFlight > 0) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(done, drainTimeoutMs);
+            function done() {
+              clearTimeout(timer);
+              drained = undefined;
+              resolve();
+            }
+            drained = done;
+          });
+        }
+        clearInterval(committer);
+        // Records still in flight after the drain timeout stay uncommitted.
+        await ledgers.commitAll(onCommitError);
         await consumer.disconnect();
+        await admin.disconnect();
         subscriber.complete();
       } catch (err) {
         subscriber.error(err);
@@ -311,11 +264,11 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
     signal?.addEventListener("abort", onAbort, { once: true });
 
     (async () => {
+      await admin.connect();
       await consumer.connect();
       for (const topic of topics) await consumer.subscribe({ topic, fromBeginning });
       await consumer.run({
-        autoCommit: true,
-        autoCommitInterval: commitIntervalMs,
+        autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently,
         eachBatch,
@@ -328,13 +281,22 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
     return () => {
       signal?.removeEventListener("abort", onAbort);
       // After a graceful stop every loop has already returned; after an error
-      // or unsubscribe this makes them return without resolving anything more.
+      // or unsubscribe this makes them return without handing out anything more.
       abandoned = true;
-      wakeAll();
-      clearResumers();
+      clearInterval(committer);
+      holds.clear();
       removeJoin();
+      removeRebalancing();
       removeCrash();
-      consumer.disconnect().catch(() => {});
+      // What settled before an error is committed: the ledgers never pass an unsettled record.
+      void ledgers.commitAll(onCommitError)
+        .finally(() => Promise.allSettled([consumer.disconnect(), admin.disconnect()]));
     };
   });
+}
+
+function commitWith(consumer: Consumer): (commit: OffsetCommit) => Promise<void> {
+  return async ({ topic, partition, offset, metadata }) => {
+    await consumer.commitOffsets([{ topic, partition, offset, metadata }]);
+  };
 }

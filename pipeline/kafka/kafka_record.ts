@@ -1,3 +1,5 @@
+import type { LedgerPosition } from "./offset_ledger.ts";
+
 /** A consumed Kafka message, in our own types so no code outside `kafka/` sees kafkajs. */
 export interface KafkaRecord {
   readonly topic: string;
@@ -16,10 +18,16 @@ export interface KafkaRecord {
 export interface Delivery {
   readonly record: KafkaRecord;
   /**
-   * Says the record reached its one terminal outcome. Records of a partition
-   * must be settled in offset order; only settled offsets are committed.
+   * Says the record reached its one terminal outcome. Records may settle in any
+   * order; a commit never passes an unsettled record.
    */
   settle(): void;
+  /**
+   * The position of the record's partition: the committable offset and the
+   * settled offsets beyond it, read after `settle()` to know what a
+   * partition's outcomes cover.
+   */
+  readonly ledger: LedgerPosition;
 }
 
 /** Bytes of a header value, whatever form kafkajs gave it in. */

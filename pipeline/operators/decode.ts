@@ -51,14 +51,34 @@ export function decode<In extends { value: Uint8Array | null }, T>(
   if (typeof decoder?.decode !== "function") {
     throw new TypeError("Cannot decode: 'decoder' must have a 'decode(bytes)' method");
   }
-  return map((record: In): Decoded<In, T> => {
-    try {
-      return { record, value: decoder.decode(record.value) };
-    } catch (err) {
-      if (err instanceof PipelineError) throw err;
-      throw new DecodeError(`Cannot decode record value: ${errorMessage(err)}`, "DECODE_FAILED", {
-        cause: err,
-      });
-    }
-  });
+  return map((record: In): Decoded<In, T> => ({
+    record,
+    value: decodeValue(decoder, record.value),
+  }));
+}
+
+/**
+ * What {@link decode} does to one value, for callers outside a pipe (the
+ * consumer's hot path): a `PipelineError` passes through as thrown, any other
+ * decoder error becomes a `DecodeError`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeValue } from "./decode.ts";
+ * import { DecodeError } from "../errors.ts";
+ *
+ * const strict = { decode: (): string => { throw new SyntaxError("bad byte"); } };
+ * assert.throws(() => decodeValue(strict, new Uint8Array([0xff])), DecodeError);
+ * ```
+ */
+export function decodeValue<T>(decoder: Decoder<T>, bytes: Uint8Array | null): T {
+  try {
+    return decoder.decode(bytes);
+  } catch (err) {
+    if (err instanceof PipelineError) throw err;
+    throw new DecodeError(`Cannot decode record value: ${errorMessage(err)}`, "DECODE_FAILED", {
+      cause: err,
+    });
+  }
 }

@@ -41,4 +41,4 @@ export * from "./processing_failure.ts";
 export * from "./running_average.ts";
 export * from "./to_dead_letter.ts";
 export * from "./to_retry_topic.ts";
-export * from "./concat_map_sync.ts";
+export * from "./concat_map_by_key.ts";

@@ -112,6 +112,41 @@ export function processWithRetry<T, R>(
   process: (input: T) => R | Promise<R> | Observable<R>,
   options: RetryOptions = {},
 ): OperatorFunction<T, Processed<T, R>> {
+  const attempt = attemptWithRetry(process, options);
+  return concatMap((input: T): ObservableInput<Processed<T, R>> => {
+    const done = attempt(input);
+    return isObservable(done) ? done : [done];
+  });
+}
+
+/**
+ * The per-value core of {@link processWithRetry}: calls `process` on one
+ * value and returns what became of it. A first call that succeeds
+ * synchronously gives a plain {@link Processed} (no Observable at all, the
+ * consumer's hot path); otherwise an Observable that retries transient
+ * failures with backoff and errors with a {@link ProcessingFailure}. The
+ * error of a failed first call is that attempt's outcome: `process` is not
+ * called again for it, and nothing is replayed.
+ *
+ * @throws {RangeError} if an option is out of range.
+ * @throws {TypeError} if `process` or `onRetry` is not a function.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isObservable } from "rxjs";
+ * import { attemptWithRetry } from "./process_with_retry.ts";
+ *
+ * const attempt = attemptWithRetry((n: number) => n * 2);
+ * const done = attempt(21);
+ * assert.ok(!isObservable(done));
+ * assert.deepEqual(done, { input: 21, result: 42, attempts: 1 });
+ * ```
+ */
+export function attemptWithRetry<T, R>(
+  process: (input: T) => R | Promise<R> | Observable<R>,
+  options: RetryOptions = {},
+): (input: T) => Processed<T, R> | Observable<Processed<T, R>> {
   const { count = 3, backoff = {}, scheduler = asyncScheduler, onRetry, stage = "process" } =
     options;
   if (typeof process !== "function") {
@@ -191,8 +226,8 @@ export function processWithRetry<T, R>(
     );
   };
 
-  return concatMap((input: T): ObservableInput<Processed<T, R>> => {
-    // The hot path: a synchronous success costs one call and one array, no pipeline.
+  return (input: T): Processed<T, R> | Observable<Processed<T, R>> => {
+    // The hot path: a synchronous success costs one call and one object, no pipeline.
     let result: R | Promise<R> | Observable<R>;
     try {
       result = process(input);
@@ -202,8 +237,8 @@ export function processWithRetry<T, R>(
     if (isObservable(result) || isPromiseLike(result)) {
       return withRetry(input, attemptOf(result));
     }
-    return [{ input, result, attempts: 1 }];
-  });
+    return { input, result, attempts: 1 };
+  };
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

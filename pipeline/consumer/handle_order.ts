@@ -1,0 +1,97 @@
+/**
+ * One record's way to its outcome: decode (with validation), process with
+ * retry and backoff, and on failure the retry topic or the dead-letter
+ * topic. A record that decodes and processes at the first try gets its
+ * outcome synchronously, with no Observable; any other record gets an
+ * Observable of it. Both share the same decode and process cores: a failing
+ * record is decoded once and its failed first attempt is not replayed.
+ *
+ * @module
+ */
+import { isObservable, map, type Observable, throwError } from "rxjs";
+import type { Delivery, KafkaRecord } from "../kafka/kafka_record.ts";
+import { type Decoder, decodeValue } from "../operators/decode.ts";
+import { processed } from "../operators/processed.ts";
+import { attemptWithRetry, type RetryOptions } from "../operators/process_with_retry.ts";
+import type { Order } from "../orders/order.ts";
+import { readRetryContext, type RetryContext } from "../retry/read_retry_context.ts";
+import { type FailureRoutes, routeFailure } from "./route_failure.ts";
+import type { ProcessedOrder, Settled } from "./settled.ts";
+
+/** What {@link createOrderHandler} needs. */
+export interface OrderHandlerOptions {
+  /** Decodes an order's bytes. */
+  decoder: Decoder<Order>;
+  /** Validates a decoded order; throws a permanent error for a bad one. */
+  validate: (order: Order) => Order;
+  /** Processes one order; throws a transient error to be retried. */
+  process: (order: Order) => Order;
+  /** Retries of `process`. */
+  retry: RetryOptions;
+  /** Where failures go. */
+  routes: FailureRoutes;
+  /** The retry topic: its records carry their retry context. */
+  retryTopic?: string;
+  /** Read the clock for each record's duration (only the outcome report needs it). @default false */
+  timed?: boolean;
+}
+
+/**
+ * The per-record handler: a {@link Settled} at once, or an Observable of it.
+ *
+ * @example
+ * ```ts ignore
+ * const handle = createOrderHandler({ decoder, process, retry: {}, routes });
+ * const settled = handle(delivery);
+ * ```
+ */
+export function createOrderHandler(
+  options: OrderHandlerOptions,
+): (delivery: Delivery) => Settled | Observable<Settled> {
+  const { decoder, validate, process, retry, routes, retryTopic, timed = false } = options;
+  const attempt = attemptWithRetry(process, retry);
+  return (delivery) => {
+    const record = delivery.record;
+    // Only the outcome report reads durations; no clock read per message otherwise.
+    const startedAt = timed ? performance.now() : 0;
+    const fromRetryTopic = retryTopic !== undefined && record.topic === retryTopic;
+    const context = fromRetryTopic ? readRetryContext(record) : undefined;
+    const settledAs = (outcome: Settled["outcome"]): Settled => ({
+      outcome,
+      delivery,
+      startedAt,
+      context,
+      fromRetryTopic,
+    });
+    // Decoded once; an order that fails validation still names its fields in the dead letter.
+    let order: Order | null = null;
+    try {
+      order = decodeValue(decoder, record.value);
+      order = validate(order);
+    } catch (err) {
+      return throwError(() => err).pipe(
+        routeFailure(routes, context ?? firstRound(record), order),
+        map(settledAs),
+      );
+    }
+    const done = attempt(order);
+    if (!isObservable(done)) {
+      return settledAs(processed({ order: done.result, attempts: done.attempts }));
+    }
+    return done.pipe(
+      map(({ result, attempts }) => processed<ProcessedOrder>({ order: result, attempts })),
+      routeFailure(routes, context ?? firstRound(record), order),
+      map(settledAs),
+    );
+  };
+}
+
+function firstRound(record: KafkaRecord): RetryContext {
+  return {
+    round: 0,
+    due: 0,
+    attempts: 0,
+    firstFailure: null,
+    original: { ...record, headers: { ...record.headers } },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * Failure routing: a record that failed goes to the retry topic while its
+ * failure is transient and rounds are left, else to the dead-letter topic.
+ *
+ * @module
+ */
+import { type OperatorFunction, pipe } from "rxjs";
+import { buildDeadLetter } from "../dead_letter/dead_letter.ts";
+import { classify, DecodeError, errorCode } from "../errors.ts";
+import type { DeadLetterSink } from "../operators/dead_letter_sink.ts";
+import type { Outcome, ProcessedOutcome } from "../operators/outcome.ts";
+import { ProcessingFailure } from "../operators/processing_failure.ts";
+import { toDeadLetter } from "../operators/to_dead_letter.ts";
+import { toRetryTopic } from "../operators/to_retry_topic.ts";
+import type { Order } from "../orders/order.ts";
+import { buildRetryRecord, type RetryRecord } from "../retry/build_retry_record.ts";
+import type { RetryContext } from "../retry/read_retry_context.ts";
+import type { ProcessedOrder } from "./settled.ts";
+
+/** Where failures go. */
+export interface FailureRoutes {
+  /** The dead-letter topic's sink. */
+  deadLetters: DeadLetterSink<ReturnType<typeof buildDeadLetter>>;
+  /** The retry topic's sink; without it there is no retry tier. */
+  retries?: DeadLetterSink<RetryRecord>;
+  /** Rounds through the retry topic before the DLQ. */
+  maxRetryRounds: number;
+  /** Wait before each round on the retry topic, in ms. */
+  retryDelayMs: number;
+  /** The consumer group, named in dead letters. */
+  groupId: string;
+}
+
+/**
+ * Catches a record's failure and turns it into its outcome: retry-scheduled
+ * or dead-lettered, once the letter is acknowledged. `order` is the record's
+ * decoded order, or null when it did not decode (the record is decoded once).
+ */
+export function routeFailure(
+  routes: FailureRoutes,
+  context: RetryContext,
+  order: Order | null,
+): OperatorFunction<ProcessedOutcome<ProcessedOrder>, Outcome<ProcessedOrder, unknown>> {
+  const { deadLetters, retries, maxRetryRounds, retryDelayMs, groupId } = routes;
+  // Another round if the failure is transient and rounds are left; else undefined: the DLQ.
+  const nextRound = (error: unknown): RetryRecord | undefined => {
+    if (!(error instanceof ProcessingFailure)) return undefined;
+    if (classify(error.cause) !== "transient" || context.round >= maxRetryRounds) return undefined;
+    return buildRetryRecord({
+      context,
+      attempts: error.attempts,
+      failedAt: Number.isFinite(error.firstFailureTime) ? error.firstFailureTime : Date.now(),
+      delayMs: retryDelayMs,
+      errorClass: "transient",
+      errorCode: errorCode(error.cause),
+    });
+  };
+  const deadLetter = (error: unknown) => deadLetterFor(context, error, groupId, order);
+  return retries === undefined || maxRetryRounds === 0
+    ? toDeadLetter(deadLetters, deadLetter)
+    : pipe(toRetryTopic(retries, nextRound), toDeadLetter(deadLetters, deadLetter));
+}
+
+// A record that failed in the retry tier is dead-lettered as the original
+// record, with attempts and first failure counted over every round.
+function deadLetterFor(
+  context: RetryContext,
+  error: unknown,
+  groupId: string,
+  order: Order | null,
+): ReturnType<typeof buildDeadLetter> {
+  const failure = error instanceof ProcessingFailure ? error : undefined;
+  const cause = failure ? failure.cause : error;
+  const now = Date.now();
+  return buildDeadLetter({
+    record: context.original,
+    error: cause,
+    stage: context.round > 0
+      ? "retry"
+      : failure?.stage ?? (cause instanceof DecodeError ? "decode" : "validate"),
+    attempts: context.attempts + (failure?.attempts ?? 0),
+    firstFailureTime: context.firstFailure ??
+      (failure && Number.isFinite(failure.firstFailureTime) ? failure.firstFailureTime : now),
+    lastFailureTime: failure && Number.isFinite(failure.lastFailureTime)
+      ? failure.lastFailureTime
+      : now,
+    consumerGroup: groupId,
+    order,
+  });
+}

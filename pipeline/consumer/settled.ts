@@ -1,0 +1,28 @@
+/**
+ * A record that reached its one terminal outcome, with what the fold, the
+ * report and the commit need to know of it.
+ *
+ * @module
+ */
+import type { Delivery } from "../kafka/kafka_record.ts";
+import type { Outcome } from "../operators/outcome.ts";
+import type { Order } from "../orders/order.ts";
+import type { RetryContext } from "../retry/read_retry_context.ts";
+
+/** What a processed order comes to: the order and how many attempts it took. */
+export interface ProcessedOrder {
+  order: Order;
+  attempts: number;
+}
+
+/** One record's outcome. */
+export interface Settled {
+  outcome: Outcome<ProcessedOrder, unknown>;
+  delivery: Delivery;
+  /** `performance.now()` when the record was handed in; 0 when nobody asks for durations. */
+  startedAt: number;
+  /** The record's retry context; absent for a record of the main topic. */
+  context?: RetryContext;
+  /** Whether the record came from the retry topic. */
+  fromRetryTopic: boolean;
+}

@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { OffsetLedger } from "./offset_ledger.ts";
+import { decodeOffsetMap } from "./offset_map.ts";
+
+Deno.test("OffsetLedger advances its prefix only over settled records", () => {
+  const ledger = new OffsetLedger(0);
+  for (let offset = 0; offset < 6; offset++) assert.ok(ledger.admit(offset));
+  ledger.settle(1);
+  ledger.settle(2);
+  ledger.settle(4);
+  assert.equal(ledger.nextOffset, 0);
+  assert.deepEqual(ledger.settledBeyond(), [1, 2, 4]);
+  ledger.settle(0);
+  assert.equal(ledger.nextOffset, 3);
+  assert.deepEqual(ledger.settledBeyond(), [4]);
+  assert.equal(ledger.settledBeyondCount, 1);
+  ledger.settle(3);
+  ledger.settle(5);
+  assert.equal(ledger.nextOffset, 6);
+  assert.equal(ledger.settledBeyondCount, 0);
+});
+
+Deno.test("OffsetLedger settles offsets a fetch skipped over (markers, compacted records)", () => {
+  const ledger = new OffsetLedger(10);
+  assert.ok(ledger.admit(10));
+  assert.ok(ledger.admit(14));
+  ledger.settle(10);
+  assert.equal(ledger.nextOffset, 14);
+});
+
+Deno.test("OffsetLedger jumps over a long gap when nothing is in flight", () => {
+  const ledger = new OffsetLedger(0);
+  assert.ok(ledger.admit(5_000_000));
+  assert.equal(ledger.nextOffset, 5_000_000);
+  ledger.settle(5_000_000);
+  assert.equal(ledger.nextOffset, 5_000_001);
+});
+
+Deno.test("OffsetLedger does not deliver a record again when a fetch starts over", () => {
+  const ledger = new OffsetLedger(0);
+  assert.ok(ledger.admit(0));
+  assert.ok(ledger.admit(1));
+  ledger.settle(1);
+  // After a rebalance the fetch starts again at the committed offset 0.
+  assert.equal(ledger.admit(0), false, "0 is still in flight");
+  assert.equal(ledger.admit(1), false, "1 is settled");
+  assert.ok(ledger.admit(2));
+});
+
+Deno.test("OffsetLedger skips restored settled offsets on assignment", () => {
+  const before = new OffsetLedger(100);
+  for (let offset = 100; offset < 110; offset++) before.admit(offset);
+  for (const offset of [101, 102, 105, 109]) before.settle(offset);
+  const after = OffsetLedger.restore(before.nextOffset, before.metadata());
+  const delivered = [];
+  for (let offset = 100; offset < 112; offset++) if (after.admit(offset)) delivered.push(offset);
+  assert.deepEqual(delivered, [100, 103, 104, 106, 107, 108, 110, 111]);
+  for (const offset of delivered) after.settle(offset);
+  assert.equal(after.nextOffset, 112);
+});
+
+Deno.test("OffsetLedger keeps a long window of settled records in a bitset", () => {
+  const ledger = new OffsetLedger(0);
+  for (let offset = 0; offset < 200_000; offset++) ledger.admit(offset);
+  for (let offset = 1; offset < 200_000; offset++) ledger.settle(offset);
+  assert.equal(ledger.nextOffset, 0);
+  assert.equal(ledger.settledBeyondCount, 199_999);
+  ledger.settle(0);
+  assert.equal(ledger.nextOffset, 200_000);
+  // The window moved on: new offsets far above the old ones still fit.
+  ledger.admit(200_000);
+  ledger.admit(200_001);
+  ledger.settle(200_001);
+  assert.deepEqual(ledger.settledBeyond(), [200_001]);
+});
+
+Deno.test("OffsetLedger metadata stays within the bound and records only settled offsets", () => {
+  const ledger = new OffsetLedger(0);
+  for (let offset = 0; offset < 100_000; offset++) ledger.admit(offset);
+  // The worst case for both encodings: every other record settled.
+  for (let offset = 1; offset < 100_000; offset += 2) ledger.settle(offset);
+  const metadata = ledger.metadata(4096);
+  assert.ok(metadata.length <= 4096, `${metadata.length} characters`);
+  const recorded = decodeOffsetMap(0, metadata);
+  assert.ok(recorded.length > 10_000, `only ${recorded.length} offsets recorded`);
+  for (const offset of recorded) assert.ok(ledger.isSettled(offset), `${offset} is not settled`);
+});
+
+Deno.test("OffsetLedger refuses a negative start", () => {
+  assert.throws(() => new OffsetLedger(-1), /'nextOffset' must be a whole number >= 0, got -1/);
+});
+
+Deno.test("OffsetLedger takes back a record that was not handed out", () => {
+  const ledger = new OffsetLedger(0);
+  assert.ok(ledger.admit(0));
+  assert.ok(ledger.admit(1));
+  ledger.unadmit(1);
+  assert.ok(ledger.admit(1), "fetched again, it is delivered");
+});
