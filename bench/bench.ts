@@ -39,7 +39,8 @@ import {
   throughputRatio,
 } from "./_summary.ts";
 
-const HELP = `Usage: deno task bench [--messages N] [--quick] [--repeat N] [--out-dir DIR]
+const HELP =
+  `Usage: deno task bench [--messages N] [--quick] [--repeat N] [--only IDS] [--out-dir DIR]
 
 Consumer, producer, memory and latency benchmarks against Kafka's own perf
 tools and the usual kafkajs code, on the broker in KAFKA_BROKERS or an
@@ -49,6 +50,8 @@ Flags:
   --messages N    messages in the consumer and producer runs (1000000; 20000 with --quick)
   --quick         small and once: checks that every row is measured (CI)
   --repeat N      runs of each contender, alternating (3; 1 with --quick)
+  --only IDS      run only these rows, comma-separated: a b c d d10 dk dp m-small
+                  pa pb pc latency (all)
   --out-dir DIR   where the results file goes (bench/results)
   -h, --help      show this help`;
 
@@ -61,6 +64,7 @@ export async function main(args: string[]): Promise<number> {
     quick: { type: "boolean" },
     repeat: { type: "string" },
     "out-dir": { type: "string" },
+    only: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (flags.help) {
@@ -73,6 +77,11 @@ export async function main(args: string[]): Promise<number> {
   const outDir = flags["out-dir"] ?? new URL("./results", import.meta.url).pathname;
   const latencyMs = quick ? 2_000 : 10_000;
   const log = (line: string) => console.error(`[bench] ${line}`);
+  const only = flags.only === undefined ? undefined : new Set(flags.only.split(","));
+  const chosen = (id: string) => only === undefined || only.has(id);
+  // Partition order under failures settles tens of records a second: a few
+  // thousand of them show its rate without an hour-long run.
+  const partitionFailures = Math.min(messages, quick ? 300 : 3000);
 
   const machine = await machineInfo();
   const libs = await ensureKafkaJars({ onProgress: log });
@@ -131,10 +140,25 @@ export async function main(args: string[]): Promise<number> {
       group(id)(ctx),
       ...extra,
     ];
-    const pipelineArgs = (id: string, on: string, count: number, fail: string, via = brokers) =>
+    const pipelineArgs = (
+      id: string,
+      on: string,
+      count: number,
+      fail: string,
+      // Short waits by default, so (d') measures the cost of retrying rather than of sleeping.
+      { ordering = "key", backoffMs = 1, via = brokers }: {
+        ordering?: string;
+        backoffMs?: number;
+        via?: string;
+      } = {},
+    ) =>
     (
       ctx: { repetition: number },
     ) => [
+      "--ordering",
+      ordering,
+      "--backoff-ms",
+      String(backoffMs),
       "--brokers",
       via,
       "--topic",
@@ -182,12 +206,29 @@ export async function main(args: string[]): Promise<number> {
           "ds",
           "(d) our pipeline, over SASL_SSL",
           "pipeline_consumer.ts",
-          pipelineArgs("ds", topic, messages, "0", secured.brokers),
+          pipelineArgs("ds", topic, messages, "0", { via: secured.brokers }),
           consumeFlags,
           secured.env,
         )]
         : []),
-    ];
+      denoContender(
+        "dk",
+        "(d'k) key order, 10% transient failures, 1 s backoff",
+        "pipeline_consumer.ts",
+        pipelineArgs("dk", topic, messages, "0.1", { backoffMs: 1000 }),
+        consumeFlags,
+      ),
+      denoContender(
+        "dp",
+        "(d'p) partition order, 10% transient failures, 1 s backoff",
+        "pipeline_consumer.ts",
+        pipelineArgs("dp", topic, partitionFailures, "0.1", {
+          ordering: "partition",
+          backoffMs: 1000,
+        }),
+        consumeFlags,
+      ),
+    ].filter((c) => chosen(c.id));
     const producers: Contender[] = [
       kafkaProducerPerformance(
         "pa",
@@ -219,7 +260,7 @@ export async function main(args: string[]): Promise<number> {
           secured,
         )]
         : []),
-    ];
+    ].filter((c) => chosen(c.id));
     const memory: Contender[] = [
       denoContender(
         "m-small",
@@ -228,7 +269,7 @@ export async function main(args: string[]): Promise<number> {
         pipelineArgs("m", backlogTopic, backlog, "0"),
         consumeFlags,
       ),
-    ];
+    ].filter((c) => chosen(c.id));
 
     const measurements: Measurement[] = [];
     const latencies: Array<{ rate: number; p50Ms: number; p99Ms: number }> = [];
@@ -247,7 +288,7 @@ export async function main(args: string[]): Promise<number> {
         log(`run ${repetition}/${repetitions}: memory, ${contender.label} …`);
         measurements.push(await contender.run(ctx));
       }
-      for (const rate of LATENCY_RATES) {
+      for (const rate of chosen("latency") ? LATENCY_RATES : []) {
         log(`run ${repetition}/${repetitions}: latency at ${rate} orders/s …`);
         const latencyTopic = `bench-latency-${rate}-${repetition}-${nonce}`;
         await ensureTopics(brokerList, [{ name: latencyTopic, partitions: 3 }]);
@@ -324,14 +365,15 @@ function summarize(
     "m-small": `backlog ${backlog}`,
     d: `backlog ${messages}`,
   });
-  const latency: LatencyRow[] = LATENCY_RATES.map((rate) => {
+  const latency: LatencyRow[] = LATENCY_RATES.flatMap((rate) => {
     const mine = latencies.filter((l) => l.rate === rate);
-    return {
+    if (mine.length === 0) return [];
+    return [{
       rate,
       runs: mine.length,
       p50Ms: median(mine.map((l) => l.p50Ms)),
       p99Ms: median(mine.map((l) => l.p99Ms)),
-    };
+    }];
   });
   const small = memoryRows.find((r) => r.id === "m-small")?.peakRssMb ?? NaN;
   const large = memoryRows.find((r) => r.id === "d")?.peakRssMb ?? NaN;
@@ -340,6 +382,7 @@ function summarize(
     throughputRatio("consume d/b", consumerRows, "d", "b", 0.85),
     throughputRatio("consume d/c", consumerRows, "d", "c", 2),
     throughputRatio("consume d/a", consumerRows, "d", "a", 0.5),
+    throughputRatio("key order with failures d'k/d", consumerRows, "dk", "d", 0.8),
     throughputRatio("produce c/a", producerRows, "pc", "pa", 0.5),
     throughputRatio("produce c/b", producerRows, "pc", "pb", 20),
     // Only when the bench's own broker ran the SASL_SSL rows.

@@ -36,6 +36,21 @@ Deno.test("consume reports every bad value at once, flags and environment alike"
   );
 });
 
+Deno.test("consume names a bad --ordering and ORDERING, with the modes it takes", async () => {
+  const { code, stderr } = await run("consume", ["--ordering", "sideways"]);
+  equal(code, 2);
+  equal(
+    stderr,
+    'consume: flag --ordering must be one of key, partition, unordered, got "sideways"',
+  );
+  const fromEnv = await run("consume", [], { ORDERING: "by-key" });
+  equal(fromEnv.code, 2);
+  equal(
+    fromEnv.stderr,
+    'consume: ORDERING (for --ordering) must be one of key, partition, unordered, got "by-key"',
+  );
+});
+
 Deno.test("produce names a flag that lacks its value and exits 2", async () => {
   const { code, stderr } = await run("produce", ["--count"]);
   equal(code, 2);

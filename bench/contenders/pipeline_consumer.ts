@@ -1,8 +1,10 @@
 // Contender (d): our pipeline, at-least-once, through its public entry point
 // `consumeOrders`. It stops gracefully (its AbortSignal) once N records are
-// settled, so the run ends with every settled offset committed.
+// settled, so the run ends with every settled offset committed. The failure
+// rows pass --ordering and the consume defaults' backoff (1 s, doubling).
 import { lastValueFrom, tap } from "rxjs";
 import { consumeOrders } from "../../pipeline/consumer/order_consumer.ts";
+import type { Ordering } from "../../pipeline/consumer/ordering.ts";
 import { arg, printResult } from "./_result.ts";
 import { secureFromEnv } from "./_secure.ts";
 
@@ -21,9 +23,8 @@ const last = await lastValueFrom(
     groupId: arg(args, "group"),
     dlqTopic: arg(args, "dlq-topic"),
     failRate: Number(arg(args, "fail-rate")),
-    // Short waits, so a run measures the cost of retrying rather than of sleeping.
-    backoffMs: 1,
-    maxBackoffMs: 10,
+    backoffMs: Number(arg(args, "backoff-ms")),
+    ordering: arg(args, "ordering") as Ordering,
     seed: 1,
     fromBeginning: true,
     signal: stop.signal,

@@ -19,7 +19,7 @@ import { readRetryContext } from "../retry/read_retry_context.ts";
 import type { ConsumerStats } from "./consumer_stats.ts";
 import { createOrderHandler } from "./handle_order.ts";
 import { orderChain } from "./order_chain.ts";
-import type { Ordering } from "./ordering.ts";
+import { type Ordering, ORDERINGS } from "./ordering.ts";
 import type { OutcomeReport } from "./outcome_report.ts";
 import { parseStatsSnapshot, type StatsSnapshot } from "./stats_snapshot.ts";
 import { createSnapshotPublisher } from "./stats_snapshots.ts";
@@ -141,6 +141,13 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     retryDelayMs = 30_000,
     maxRetryRounds = 3,
   } = options;
+  if (!ORDERINGS.includes(ordering)) {
+    throw new RangeError(
+      `Cannot consume: 'ordering' must be one of ${ORDERINGS.join(", ")}, got ${
+        JSON.stringify(ordering)
+      }`,
+    );
+  }
   if (!Number.isInteger(maxRetryRounds) || maxRetryRounds < 0) {
     throw new RangeError(
       `Cannot consume: 'maxRetryRounds' must be a whole number >= 0, got ${maxRetryRounds}`,
