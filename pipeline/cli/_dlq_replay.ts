@@ -1,6 +1,8 @@
 // `dlq replay`: sends dead letters back, committing the replay group's DLQ
 // offsets in the same transaction as each send, so nothing is sent twice.
-import { buildReplayRecord } from "../dead_letter/build_replay_record.ts";
+import { replayRecordFor } from "../dead_letter/replay_record_for.ts";
+import { errorMessage } from "../errors.ts";
+import { readRecordAt } from "../kafka/read_record_at.ts";
 import type { KafkaRecord } from "../kafka/kafka_record.ts";
 import { readTopic } from "../kafka/read_topic.ts";
 import { committedOffsets } from "../kafka/topics.ts";
@@ -111,7 +113,15 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
       nextSendAt = Math.max(nextSendAt, Date.now()) + 1000 / ratePerSecond;
     }
     if (sink) {
-      await sink.sendWithOffsets(event.to, [buildReplayRecord(letter)], offsets());
+      let original;
+      try {
+        original = await replayRecordFor(letter, (t, p, o) => readRecordAt(brokers, t, p, o));
+      } catch (err) {
+        summary.unreadable += 1;
+        say({ type: "unreadable", dlq: where, problem: errorMessage(err) }, errorMessage(err));
+        return;
+      }
+      await sink.sendWithOffsets(event.to, [original], offsets());
       pending.clear();
     }
     summary.sent += 1;

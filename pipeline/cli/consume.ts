@@ -25,7 +25,7 @@ import { createMetricsApp } from "../metrics/metrics_app.ts";
 import { parseFlags, UsageError } from "./_flags.ts";
 import { runCommand } from "./_run.ts";
 import { stopOnSignals } from "./_signals.ts";
-import { formatStatus, formatSummary } from "./_status.ts";
+import { brokerWait, formatStatus, formatSummary } from "./_status.ts";
 
 const HELP = `Usage: deno task consume [flags]
 
@@ -53,7 +53,10 @@ Flags (environment variable in brackets):
   --seed N              seed the simulated failures [SEED]
   --from-beginning      a new group starts at the earliest offset [FROM_BEGINNING]
   --max-in-flight N     unsettled messages per partition [MAX_IN_FLIGHT] (1000)
-  --drain-timeout DURATION  how long a stop waits for in-flight messages (10s)
+  --drain-timeout DURATION  how long a stop waits for in-flight messages (10s);
+                        the process ends at most 10s after that, whatever the broker does
+  --write-timeout DURATION  how long a write to the DLQ, retry or stats topic waits
+                        for an unreachable broker before the consumer stops [WRITE_TIMEOUT] (5m)
   --session-timeout DURATION  how soon the group reassigns a crashed member's partitions (30s)
   --status-interval DURATION  how often the status updates (1s)
   --json                one JSON line per update even on a terminal
@@ -82,6 +85,7 @@ export async function main(args: string[]): Promise<number> {
     "from-beginning": { type: "boolean" },
     "max-in-flight": { type: "string" },
     "drain-timeout": { type: "string" },
+    "write-timeout": { type: "string" },
     "session-timeout": { type: "string" },
     "status-interval": { type: "string" },
     json: { type: "boolean" },
@@ -117,6 +121,7 @@ export async function main(args: string[]): Promise<number> {
     // Bounded so that in-flight records fit the task's V8 heap ceiling.
     maxInFlight: { env: "MAX_IN_FLIGHT", default: 1000, parse: integer(1, 10_000) },
     drainTimeout: { default: 10_000, parse: parseDuration },
+    writeTimeout: { env: "WRITE_TIMEOUT", default: 300_000, parse: parseDuration },
     sessionTimeout: { default: 30_000, parse: parseDuration },
     statusInterval: { default: 1000, parse: parseDuration },
     json: { default: false, parse: boolean },
@@ -138,13 +143,14 @@ export async function main(args: string[]): Promise<number> {
   );
   const live = Deno.stdout.isTerminal() && !config.json;
   const lag: Record<number, number> = {};
-  const stop = stopOnSignals("consume");
+  const stop = stopOnSignals("consume", { exitAfterMs: config.drainTimeout + STOP_GRACE_MS });
   const started = performance.now();
   let last: ConsumerStats | undefined;
   const encoder = new TextEncoder();
   const write = (text: string) => Deno.stdout.writeSync(encoder.encode(text));
   const metrics = createConsumerMetrics();
   let health = { ok: true, detail: "consuming" };
+  let waitingSince: number | undefined;
   const metricsServer = config.metricsPort === undefined ? undefined : Deno.serve({
     port: config.metricsPort,
     hostname: config.metricsHost,
@@ -171,6 +177,19 @@ export async function main(args: string[]): Promise<number> {
     drainTimeoutMs: config.drainTimeout,
     sessionTimeoutMs: config.sessionTimeout,
     signal: stop.signal,
+    writeTimeoutMs: config.writeTimeout,
+    // Waiting is not a fault: /healthz stays 200, so a supervisor does not
+    // restart a consumer that is riding out a broker restart.
+    onBrokerWait: (since) => {
+      waitingSince = since;
+      if (health.ok) {
+        health = {
+          ok: true,
+          detail: since === undefined ? "consuming" : brokerWait(since),
+        };
+      }
+      showStatus(last);
+    },
     statsTopic: config.statsTopic,
     onSnapshotError: (err) => console.error(`consume: stats snapshot: ${errorMessage(err)}`),
     onLag: (partition, n) => {
@@ -195,10 +214,11 @@ export async function main(args: string[]): Promise<number> {
     share(),
   );
 
-  const updates = stats$.pipe(auditTime(config.statusInterval)).subscribe((stats) => {
-    const status = formatStatus(stats, lag, performance.now() - started, live);
+  function showStatus(stats: ConsumerStats | undefined) {
+    const status = formatStatus(stats, lag, performance.now() - started, live, waitingSince);
     write(live ? `\r\x1b[2K${status}` : `${status}\n`);
-  });
+  }
+  const updates = stats$.pipe(auditTime(config.statusInterval)).subscribe(showStatus);
   try {
     await lastValueFrom(stats$, { defaultValue: undefined });
   } finally {
@@ -211,5 +231,9 @@ export async function main(args: string[]): Promise<number> {
   }
   return 0;
 }
+
+// How long past the drain timeout a stop may take (leaving the group, the last
+// snapshot, closing connections) before the process ends regardless.
+const STOP_GRACE_MS = 10_000;
 
 if (import.meta.main) await runCommand("consume", main);

@@ -23,6 +23,7 @@ import {
 import { createCodec } from "../avro/avro_codec.ts";
 import { loadSchema } from "../avro/load_schema.ts";
 import { buildDeadLetter } from "../dead_letter/dead_letter.ts";
+import { writeDeadLetter } from "../dead_letter/write_dead_letter.ts";
 import { classify, DecodeError, errorCode } from "../errors.ts";
 import { fromKafka } from "../kafka/from_kafka.ts";
 import type { Delivery, KafkaRecord } from "../kafka/kafka_record.ts";
@@ -31,6 +32,7 @@ import { addToAggregate, emptyAggregate } from "../operators/aggregate.ts";
 import type { DeadLetterSink } from "../operators/dead_letter_sink.ts";
 import { decode } from "../operators/decode.ts";
 import type { Outcome } from "../operators/outcome.ts";
+import { createPatientWriter } from "../operators/patient_writer.ts";
 import { processWithRetry } from "../operators/process_with_retry.ts";
 import { ProcessingFailure } from "../operators/processing_failure.ts";
 import { toDeadLetter } from "../operators/to_dead_letter.ts";
@@ -108,6 +110,16 @@ export interface ConsumeOrdersOptions {
   retryDelayMs?: number;
   /** Rounds through the retry topic before the DLQ; 0 turns the tier off. @default 3 */
   maxRetryRounds?: number;
+  /**
+   * How long a write to the DLQ, retry or stats topic may wait for the broker
+   * (retrying with backoff) before the consumer stops, in ms. @default 300000
+   */
+  writeTimeoutMs?: number;
+  /**
+   * Told when a write starts waiting for the broker (`since`, ms since the
+   * epoch) and when no write waits any more (`undefined`).
+   */
+  onBrokerWait?: (since: number | undefined) => void;
 }
 
 /** What became of one record. */
@@ -180,6 +192,8 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     retryGroupId = `${groupId}-retry`,
     retryDelayMs = 30_000,
     maxRetryRounds = 3,
+    writeTimeoutMs = 300_000,
+    onBrokerWait,
   } = options;
   if (!Number.isInteger(maxRetryRounds) || maxRetryRounds < 0) {
     throw new RangeError(
@@ -200,15 +214,20 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     const processOrder = createSimulatedProcessor({ failRate, seed, isFaulty });
 
     let producer: Promise<KafkaSink> | undefined;
-    const sendTo = async (target: string, letter: OutboundRecord) => {
-      producer ??= connectProducer({ brokers, clientId: "order-pipeline-dlq" });
-      await (await producer).send(target, [letter]);
-    };
+    const writer = createPatientWriter({ timeoutMs: writeTimeoutMs, onWaitChange: onBrokerWait });
+    const send = (target: string, records: OutboundRecord[]) =>
+      writer.run(async () => {
+        producer ??= connectProducer({ brokers, clientId: "order-pipeline-dlq" });
+        await (await producer.catch((err) => {
+          producer = undefined; // the next attempt connects afresh
+          throw err;
+        })).send(target, records);
+      });
     const sink: DeadLetterSink<ReturnType<typeof buildDeadLetter>> = {
-      write: (letter) => sendTo(dlqTopic, letter),
+      write: (letter) => writeDeadLetter(letter, (l) => send(dlqTopic, [l])),
     };
     const retrySink: DeadLetterSink<RetryRecord> = {
-      write: (letter) => sendTo(retryTopic as string, letter),
+      write: (letter) => send(retryTopic as string, [letter]),
     };
     // Another round if the failure is transient and rounds are left; else undefined: the DLQ.
     const nextRound = (context: RetryContext) => (error: unknown): RetryRecord | undefined => {
@@ -247,10 +266,7 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
           });
           return snapshots;
         },
-        write: async (records) => {
-          producer ??= connectProducer({ brokers, clientId: "order-pipeline-dlq" });
-          await (await producer).send(statsTopic, records);
-        },
+        write: (records) => send(statsTopic, records),
       });
     const snapshots = publisher(topic);
     // Orders that succeed in a retry round count too: their partitions of the
@@ -374,7 +390,12 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     );
 
     return stats$.pipe(
-      tap({ finalize: () => void producer?.then((p) => p.disconnect()).catch(() => {}) }),
+      tap({
+        finalize: () => {
+          writer.close();
+          void producer?.then((p) => p.disconnect()).catch(() => {});
+        },
+      }),
     );
   });
 }
