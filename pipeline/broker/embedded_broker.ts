@@ -105,7 +105,7 @@ export async function startEmbeddedBroker(
       "format",
       "--ignore-formatted",
       "-t",
-      clusterId(),
+      await existingClusterId(`${dir}/data`) ?? clusterId(),
       "-c",
       `${dir}/server.properties`,
     ],
@@ -218,6 +218,13 @@ const LOG4J2 = [
 ].join("\n");
 
 // KRaft wants a base64url UUID (22 characters, no padding).
+// Storage formatted before keeps its cluster id, so a broker restarted on the
+// same folder starts on the same data (the formatter refuses another id).
+async function existingClusterId(data: string): Promise<string | undefined> {
+  const meta = await Deno.readTextFile(`${data}/meta.properties`).catch(() => "");
+  return /^cluster\.id=(.+)$/m.exec(meta)?.[1].trim();
+}
+
 function clusterId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")

@@ -128,6 +128,14 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
     // Batches still being worked through after eachBatch returned (see below).
     const detachedBatches = new Set<Promise<void>>();
 
+    // After a broker outage kafkajs restarts the consumer, which fetches again
+    // from the last commit: records this subscription already emitted come
+    // again. They are not emitted twice; each counts as settled once its first
+    // emission has. Per partition: the offset of the last record emitted, and
+    // of the last one settled (strings: a BigInt per record would cost).
+    const lastEmitted = new Map<string, string>();
+    const lastSettled = new Map<string, string>();
+
     // kafkajs fetches all partitions of a broker together and waits for every
     // batch of a fetch before the next one, so a record in backoff would hold
     // back every partition. A batch that waits long for an in-flight record
@@ -141,8 +149,12 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       const done = drainBatch(payload, detach);
       const finished = await Promise.race([done.then(() => true), detached.then(() => false)]);
       if (!finished) {
-        detachedBatches.add(done);
-        done.finally(() => detachedBatches.delete(done));
+        // Nobody awaits a batch in the background: a heartbeat or commit it
+        // meets failing (a rebalance, a broker restart) just ends it, and
+        // kafkajs fetches its unresolved records again.
+        const background = done.catch(() => {});
+        detachedBatches.add(background);
+        background.finally(() => detachedBatches.delete(background));
       }
     };
 
@@ -172,12 +184,27 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       let waitingSince: number | undefined;
       let resumeDetached: (() => void) | undefined;
       const canEmit = () => heldUntil === undefined && !abandoned && !stopping;
+      const partitionKey = `${batch.topic}/${batch.partition}`;
+      const before = lastEmitted.get(partitionKey);
+      // How many records at the head of this batch an earlier batch emitted.
+      let repeated = 0;
+      if (before !== undefined) {
+        const last = BigInt(before);
+        while (repeated < total && BigInt(messages[repeated].offset) <= last) repeated++;
+        emitted = repeated;
+      }
 
       while (resolved < total) {
+        while (settled < repeated && settledBefore(partitionKey, messages[settled].offset)) {
+          settled++;
+        }
         // kafkajs's own checks are lookups; asked once per burst, as nothing
         // in a synchronous burst can stop the runner or seek the partition.
         const live = isRunning() && !isStale();
-        while (live && emitted < total && emitted - settled < maxInFlight && canEmit()) {
+        // New records wait until the repeated ones have settled: records of a
+        // partition settle in order.
+        const emitting = live && settled >= repeated;
+        while (emitting && emitted < total && emitted - settled < maxInFlight && canEmit()) {
           const record = toRecord(batch.topic, batch.partition, messages[emitted]);
           if (notBefore) {
             const due = notBefore(record);
@@ -197,10 +224,12 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
                 );
               }
               settled += 1;
+              lastSettled.set(partitionKey, messages[index].offset);
               wake?.();
             },
           });
         }
+        if (emitted > repeated) lastEmitted.set(partitionKey, messages[emitted - 1].offset);
         if (abandoned) return;
         if (settled > resolved) {
           resolved = settled;
@@ -278,6 +307,10 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       }
     };
     const canWait = () => !abandoned && !stopping;
+    const settledBefore = (partitionKey: string, offset: string) => {
+      const last = lastSettled.get(partitionKey);
+      return last !== undefined && BigInt(offset) <= BigInt(last);
+    };
 
     const { GROUP_JOIN, CRASH } = consumer.events;
     const removeJoin = consumer.on(GROUP_JOIN, (event) => {

@@ -132,7 +132,29 @@ export async function ensureTopics(
   }
 }
 
-/** A topic's effective `max.message.bytes`: its own setting or the broker's default. */
+/**
+ * A topic's effective `max.message.bytes`: its own setting or the broker's
+ * default, the largest record batch it accepts.
+ *
+ * @example
+ * ```ts ignore
+ * import { topicMaxMessageBytes } from "./topics.ts";
+ * console.log(await topicMaxMessageBytes(["127.0.0.1:9092"], "orders-dlq"));
+ * ```
+ */
+export async function topicMaxMessageBytes(
+  brokers: readonly string[],
+  topic: string,
+): Promise<number> {
+  const admin = createKafka({ brokers, clientId: "order-pipeline-admin" }).admin();
+  await admin.connect();
+  try {
+    return await maxMessageBytes(admin, topic);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 async function maxMessageBytes(admin: Admin, topic: string): Promise<number> {
   const { resources } = await retryRetriable(() =>
     admin.describeConfigs({
