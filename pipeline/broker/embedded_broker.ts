@@ -225,10 +225,15 @@ async function existingClusterId(data: string): Promise<string | undefined> {
   return /^cluster\.id=(.+)$/m.exec(meta)?.[1].trim();
 }
 
+// One in 64 ids starts with "-", which the formatter's argument parser takes
+// for an option; such ids are drawn again.
 function clusterId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
-    .replace(/=+$/, "");
+  for (;;) {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    const id = btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
+      .replace(/=+$/, "");
+    if (!id.startsWith("-")) return id;
+  }
 }
 
 function tail(bytes: Uint8Array, lines = 20): string {
