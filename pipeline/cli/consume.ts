@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { auditTime, lastValueFrom, share, tap } from "rxjs";
+import { auditTime, lastValueFrom, merge, share, Subject, tap } from "rxjs";
 import {
   boolean,
   brokerList,
@@ -19,7 +19,7 @@ import {
 import { consumeOrders } from "../consumer/order_consumer.ts";
 import type { ConsumerStats } from "../consumer/consumer_stats.ts";
 import { ensureTopics } from "../kafka/topics.ts";
-import { DeadLetterWriteError, errorMessage } from "../errors.ts";
+import { classify as errorClass, DeadLetterWriteError, errorMessage } from "../errors.ts";
 import { createConsumerMetrics } from "../metrics/consumer_metrics.ts";
 import { createMetricsApp } from "../metrics/metrics_app.ts";
 import { parseFlags, UsageError } from "./_flags.ts";
@@ -158,49 +158,59 @@ export async function main(args: string[]): Promise<number> {
       console.error(`consume: metrics at http://${hostname}:${port}/metrics`),
   }, createMetricsApp({ registry: metrics.registry, health: () => health }).fetch);
 
-  const stats$ = consumeOrders({
-    brokers: config.brokers,
-    topic: config.topic,
-    groupId: config.group,
-    dlqTopic: config.dlqTopic,
-    retryTopic,
-    retryGroupId: config.retryGroup,
-    retryDelayMs: config.retryDelay,
-    maxRetryRounds: config.maxRetryRounds,
-    maxRetries: config.maxRetries,
-    backoffMs: config.backoff,
-    maxBackoffMs: config.maxBackoff,
-    failRate: config.failRate,
-    seed: config.seed,
-    fromBeginning: config.fromBeginning,
-    maxInFlight: config.maxInFlight,
-    drainTimeoutMs: config.drainTimeout,
-    sessionTimeoutMs: config.sessionTimeout,
-    signal: stop.signal,
-    writeTimeoutMs: config.writeTimeout,
-    // Waiting is not a fault: /healthz stays 200, so a supervisor does not
-    // restart a consumer that is riding out a broker restart.
-    onBrokerWait: (since) => {
-      waitingSince = since;
-      if (health.ok) {
-        health = {
-          ok: true,
-          detail: since === undefined ? "consuming" : brokerWait(since),
-        };
-      }
-      showStatus(last);
-    },
-    statsTopic: config.statsTopic,
-    onSnapshotError: (err) => console.error(`consume: stats snapshot: ${errorMessage(err)}`),
-    onLag: (partition, n) => {
-      lag[partition] = n;
-      metrics.observeLag(partition, n);
-    },
-    onOutcome: (outcome) => {
-      metrics.observeOutcome(outcome);
-      if (config.printOutcomes) write(JSON.stringify({ type: "outcome", ...outcome }) + "\n");
-    },
-  }).pipe(
+  const snapshotFailed = new Subject<never>();
+  const stats$ = merge(
+    snapshotFailed,
+    consumeOrders({
+      brokers: config.brokers,
+      topic: config.topic,
+      groupId: config.group,
+      dlqTopic: config.dlqTopic,
+      retryTopic,
+      retryGroupId: config.retryGroup,
+      retryDelayMs: config.retryDelay,
+      maxRetryRounds: config.maxRetryRounds,
+      maxRetries: config.maxRetries,
+      backoffMs: config.backoff,
+      maxBackoffMs: config.maxBackoff,
+      failRate: config.failRate,
+      seed: config.seed,
+      fromBeginning: config.fromBeginning,
+      maxInFlight: config.maxInFlight,
+      drainTimeoutMs: config.drainTimeout,
+      sessionTimeoutMs: config.sessionTimeout,
+      signal: stop.signal,
+      writeTimeoutMs: config.writeTimeout,
+      // Waiting is not a fault: /healthz stays 200, so a supervisor does not
+      // restart a consumer that is riding out a broker restart.
+      onBrokerWait: (since) => {
+        waitingSince = since;
+        if (health.ok) {
+          health = {
+            ok: true,
+            detail: since === undefined ? "consuming" : brokerWait(since),
+          };
+        }
+        showStatus(last);
+      },
+      statsTopic: config.statsTopic,
+      onSnapshotError: (err) => {
+        // A snapshot the broker refused, or that waited past --write-timeout,
+        // stops the consumer as a dead letter would; anything else is tried
+        // again with the next snapshot.
+        if (errorClass(err) === "fatal") snapshotFailed.error(err);
+        else console.error(`consume: stats snapshot: ${errorMessage(err)}`);
+      },
+      onLag: (partition, n) => {
+        lag[partition] = n;
+        metrics.observeLag(partition, n);
+      },
+      onOutcome: (outcome) => {
+        metrics.observeOutcome(outcome);
+        if (config.printOutcomes) write(JSON.stringify({ type: "outcome", ...outcome }) + "\n");
+      },
+    }),
+  ).pipe(
     tap({
       next: (stats) => {
         last = stats;
