@@ -19,9 +19,10 @@ export function assertStrictUtf8(
   bytes: Buffer,
   value: unknown,
 ): void {
+  // Every record is checked: the common case allocates nothing.
+  if (!holdsReplacement(value) || type.toBuffer(value).equals(bytes)) return;
   const suspects: string[] = [];
   collectReplaced(value, "", suspects);
-  if (suspects.length === 0 || type.toBuffer(value).equals(bytes)) return;
   const fields = suspects.map((path) => path === "" ? "the value" : `field '${path}'`);
   throw new DecodeError(
     `Cannot decode ${label}: ${fields.join(", ")} ${
@@ -29,6 +30,15 @@ export function assertStrictUtf8(
     } not valid UTF-8`,
     "INVALID_UTF8",
   );
+}
+
+function holdsReplacement(value: unknown): boolean {
+  if (typeof value === "string") return value.includes(REPLACEMENT);
+  if (value === null || typeof value !== "object" || value instanceof Uint8Array) return false;
+  for (const name in value) {
+    if (holdsReplacement((value as Record<string, unknown>)[name])) return true;
+  }
+  return false;
 }
 
 function collectReplaced(value: unknown, path: string, out: string[]): void {
