@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { auditTime, lastValueFrom, merge, share, Subject, tap } from "rxjs";
+import { auditTime, lastValueFrom, share, Subject, takeUntil, tap } from "rxjs";
 import {
   boolean,
   brokerList,
@@ -159,58 +159,57 @@ export async function main(args: string[]): Promise<number> {
   }, createMetricsApp({ registry: metrics.registry, health: () => health }).fetch);
 
   const snapshotFailed = new Subject<never>();
-  const stats$ = merge(
-    snapshotFailed,
-    consumeOrders({
-      brokers: config.brokers,
-      topic: config.topic,
-      groupId: config.group,
-      dlqTopic: config.dlqTopic,
-      retryTopic,
-      retryGroupId: config.retryGroup,
-      retryDelayMs: config.retryDelay,
-      maxRetryRounds: config.maxRetryRounds,
-      maxRetries: config.maxRetries,
-      backoffMs: config.backoff,
-      maxBackoffMs: config.maxBackoff,
-      failRate: config.failRate,
-      seed: config.seed,
-      fromBeginning: config.fromBeginning,
-      maxInFlight: config.maxInFlight,
-      drainTimeoutMs: config.drainTimeout,
-      sessionTimeoutMs: config.sessionTimeout,
-      signal: stop.signal,
-      writeTimeoutMs: config.writeTimeout,
-      // Waiting is not a fault: /healthz stays 200, so a supervisor does not
-      // restart a consumer that is riding out a broker restart.
-      onBrokerWait: (since) => {
-        waitingSince = since;
-        if (health.ok) {
-          health = {
-            ok: true,
-            detail: since === undefined ? "consuming" : brokerWait(since),
-          };
-        }
-        showStatus(last);
-      },
-      statsTopic: config.statsTopic,
-      onSnapshotError: (err) => {
-        // A snapshot the broker refused, or that waited past --write-timeout,
-        // stops the consumer as a dead letter would; anything else is tried
-        // again with the next snapshot.
-        if (errorClass(err) === "fatal") snapshotFailed.error(err);
-        else console.error(`consume: stats snapshot: ${errorMessage(err)}`);
-      },
-      onLag: (partition, n) => {
-        lag[partition] = n;
-        metrics.observeLag(partition, n);
-      },
-      onOutcome: (outcome) => {
-        metrics.observeOutcome(outcome);
-        if (config.printOutcomes) write(JSON.stringify({ type: "outcome", ...outcome }) + "\n");
-      },
-    }),
-  ).pipe(
+  const stats$ = consumeOrders({
+    brokers: config.brokers,
+    topic: config.topic,
+    groupId: config.group,
+    dlqTopic: config.dlqTopic,
+    retryTopic,
+    retryGroupId: config.retryGroup,
+    retryDelayMs: config.retryDelay,
+    maxRetryRounds: config.maxRetryRounds,
+    maxRetries: config.maxRetries,
+    backoffMs: config.backoff,
+    maxBackoffMs: config.maxBackoff,
+    failRate: config.failRate,
+    seed: config.seed,
+    fromBeginning: config.fromBeginning,
+    maxInFlight: config.maxInFlight,
+    drainTimeoutMs: config.drainTimeout,
+    sessionTimeoutMs: config.sessionTimeout,
+    signal: stop.signal,
+    writeTimeoutMs: config.writeTimeout,
+    // Waiting is not a fault: /healthz stays 200, so a supervisor does not
+    // restart a consumer that is riding out a broker restart.
+    onBrokerWait: (since) => {
+      waitingSince = since;
+      if (health.ok) {
+        health = {
+          ok: true,
+          detail: since === undefined ? "consuming" : brokerWait(since),
+        };
+      }
+      showStatus(last);
+    },
+    statsTopic: config.statsTopic,
+    onSnapshotError: (err) => {
+      // A snapshot the broker refused, or that waited past --write-timeout,
+      // stops the consumer as a dead letter would; anything else is tried
+      // again with the next snapshot.
+      if (errorClass(err) === "fatal") snapshotFailed.error(err);
+      else console.error(`consume: stats snapshot: ${errorMessage(err)}`);
+    },
+    onLag: (partition, n) => {
+      lag[partition] = n;
+      metrics.observeLag(partition, n);
+    },
+    onOutcome: (outcome) => {
+      metrics.observeOutcome(outcome);
+      if (config.printOutcomes) write(JSON.stringify({ type: "outcome", ...outcome }) + "\n");
+    },
+  }).pipe(
+    // Its error ends the stream with that error; it never completes by itself.
+    takeUntil(snapshotFailed),
     tap({
       next: (stats) => {
         last = stats;
