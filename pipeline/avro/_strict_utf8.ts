@@ -8,19 +8,22 @@ const REPLACEMENT = "\ufffd";
 
 /**
  * Throws a `DecodeError` with code `INVALID_UTF8` when a string of `value`
- * (decoded from `bytes` with `type`) came from bytes that are not valid UTF-8.
- * A lenient decode leaves U+FFFD where it replaced bytes, so values without
- * one are valid as they are; only a value holding one is encoded again and
- * compared with the bytes it came from, as a U+FFFD may also be sent on purpose.
+ * (decoded from `bytes`, written with `writer`) came from bytes that are not
+ * valid UTF-8. A lenient decode leaves U+FFFD where it replaced bytes, so
+ * values without one are valid as they are; only a value holding one is
+ * decoded again with the writer's schema (`value` may be resolved to another
+ * one), encoded again and compared with the bytes it came from, as a U+FFFD
+ * may also be sent on purpose.
  */
 export function assertStrictUtf8(
-  type: avro.Type,
+  writer: avro.Type,
   label: string,
   bytes: Buffer,
   value: unknown,
 ): void {
   // Every record is checked: the common case allocates nothing.
-  if (!holdsReplacement(value) || type.toBuffer(value).equals(bytes)) return;
+  if (!holdsReplacement(value)) return;
+  if (writer.toBuffer(writer.decode(bytes, 0).value).equals(bytes)) return;
   const suspects: string[] = [];
   collectReplaced(value, "", suspects);
   const fields = suspects.map((path) => path === "" ? "the value" : `field '${path}'`);

@@ -45,3 +45,18 @@ Deno.test("decode() keeps a U+FFFD that was sent as valid UTF-8", () => {
   const order = { orderId: "ORD-\ufffd", product: "Läptop ✓ 😀", price: 1 };
   assert.deepEqual({ ...codec.decode(codec.encode(order)) }, order);
 });
+
+Deno.test("decode() through a resolver: a v1 order read as v2 keeps a U+FFFD sent as valid UTF-8, and bad bytes are poison", () => {
+  const v1 = loadSchema("order");
+  const v2 = createCodec<{ orderId: string }>(loadSchema("order.v2"), { writer: v1 });
+  const sent = createCodec<{ orderId: string; product: string; price: number }>(v1).encode({
+    orderId: "ORD-\ufffd",
+    product: "Laptop",
+    price: 1,
+  });
+  assert.equal(v2.decode(sent).orderId, "ORD-\ufffd");
+  assert.throws(
+    () => v2.decode(orderWithBytes("orderId", [0x41, 0x80])),
+    (err) => err instanceof DecodeError && err.code === "INVALID_UTF8",
+  );
+});

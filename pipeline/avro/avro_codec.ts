@@ -124,7 +124,7 @@ export function createCodec<T>(type: avro.Type, options: CodecOptions = {}): Avr
           `Cannot decode ${label}: the record ends at byte ${result.offset} of ${buf.length} (trailing bytes)`,
         );
       }
-      assertStrictUtf8(type, label, buf, result.value);
+      assertStrictUtf8(writer, label, buf, result.value);
       return result.value;
     },
   };
