@@ -19,19 +19,38 @@ export const ORDER_PARTITIONS = 3;
 
 const SEVEN_DAYS_MS = String(7 * 24 * 60 * 60 * 1000);
 
+/** How one topic is created when missing (the shape `ensureTopics` takes). */
+export interface TopicSettings {
+  name: string;
+  partitions: number;
+  config?: Record<string, string>;
+  /** The topic whose records it wraps; its size limit follows from that topic's. */
+  holdsRecordsOf?: string;
+}
+
 /** The settings each topic is created with when missing. */
 export function topicSpecs(topics: {
   orders: string;
   retry?: string;
   dlq?: string;
   stats?: string;
-}): Array<{ name: string; partitions: number; config?: Record<string, string> }> {
-  const specs: Array<{ name: string; partitions: number; config?: Record<string, string> }> = [
-    { name: topics.orders, partitions: ORDER_PARTITIONS },
-  ];
-  if (topics.retry) specs.push({ name: topics.retry, partitions: ORDER_PARTITIONS });
+}): TopicSettings[] {
+  const specs: TopicSettings[] = [{ name: topics.orders, partitions: ORDER_PARTITIONS }];
+  // The retry topic and the DLQ wrap orders records: they are sized to hold the largest.
+  if (topics.retry) {
+    specs.push({
+      name: topics.retry,
+      partitions: ORDER_PARTITIONS,
+      holdsRecordsOf: topics.orders,
+    });
+  }
   if (topics.dlq) {
-    specs.push({ name: topics.dlq, partitions: 1, config: { "retention.ms": SEVEN_DAYS_MS } });
+    specs.push({
+      name: topics.dlq,
+      partitions: 1,
+      config: { "retention.ms": SEVEN_DAYS_MS },
+      holdsRecordsOf: topics.orders,
+    });
   }
   if (topics.stats) {
     specs.push({ name: topics.stats, partitions: 1, config: { "cleanup.policy": "compact" } });

@@ -14,11 +14,17 @@ export const ERROR_CODES = [
   "EMPTY_VALUE",
   "DECODE_FAILED",
   "UNKNOWN_SCHEMA",
+  "INVALID_UTF8",
   "ENCODE_FAILED",
   "INVALID_ORDER",
   "PROCESSING_TIMEOUT",
   "DOWNSTREAM_FAILED",
   "DEAD_LETTER_WRITE_FAILED",
+  "BROKER_UNREACHABLE",
+  "RECORD_TOO_LARGE",
+  "WRITE_NOT_AUTHORIZED",
+  "WRITE_REFUSED",
+  "WRITE_TIMEOUT",
   "CONFIG_INVALID",
   "BROKER_UNAVAILABLE",
   "BROKER_START_FAILED",
@@ -74,7 +80,7 @@ export class PipelineError extends Error {
 export class DecodeError extends PipelineError {
   constructor(
     message: string,
-    code: "EMPTY_VALUE" | "DECODE_FAILED" | "UNKNOWN_SCHEMA" = "DECODE_FAILED",
+    code: "EMPTY_VALUE" | "DECODE_FAILED" | "UNKNOWN_SCHEMA" | "INVALID_UTF8" = "DECODE_FAILED",
     options?: PipelineErrorOptions,
   ) {
     super(code, "poison", message, options);
@@ -142,6 +148,38 @@ export class ProducerFencedError extends PipelineError {
   constructor(message: string, options?: PipelineErrorOptions) {
     super("PRODUCER_FENCED", "fatal", message, options);
     this.name = "ProducerFencedError";
+  }
+}
+
+/**
+ * A write to Kafka failed. `BROKER_UNREACHABLE` is transient (the broker is
+ * down, restarting or electing a leader: the same write may pass later); the
+ * other codes say the broker refused the record, which no wait can mend.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isRetriable, KafkaWriteError } from "./errors.ts";
+ * assert.ok(isRetriable(new KafkaWriteError("BROKER_UNREACHABLE", "connection refused")));
+ * assert.ok(!isRetriable(new KafkaWriteError("RECORD_TOO_LARGE", "too large")));
+ * ```
+ */
+export class KafkaWriteError extends PipelineError {
+  constructor(
+    code: "BROKER_UNREACHABLE" | "RECORD_TOO_LARGE" | "WRITE_NOT_AUTHORIZED" | "WRITE_REFUSED",
+    message: string,
+    options?: PipelineErrorOptions,
+  ) {
+    super(code, code === "BROKER_UNREACHABLE" ? "transient" : "fatal", message, options);
+    this.name = "KafkaWriteError";
+  }
+}
+
+/** A write waited for the broker longer than its bound allows. */
+export class WriteTimeoutError extends PipelineError {
+  constructor(message: string, options?: PipelineErrorOptions) {
+    super("WRITE_TIMEOUT", "fatal", message, options);
+    this.name = "WriteTimeoutError";
   }
 }
 

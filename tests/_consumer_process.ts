@@ -19,6 +19,8 @@ export interface ConsumerProcess {
   kill(signal: Deno.Signal): void;
   /** Resolves with the exit code once the process ended and its output was read. */
   finished(): Promise<number>;
+  /** Everything the process wrote to stderr, once it ended. */
+  stderr(): Promise<string>;
 }
 
 /**
@@ -79,6 +81,7 @@ export function startConsumer(args: string[]): ConsumerProcess {
       });
     },
     kill: (signal) => child.kill(signal),
+    stderr: () => stderr,
     async finished() {
       const status = await child.status;
       await reading;

@@ -7,6 +7,7 @@
 import { Buffer } from "node:buffer";
 import type avro from "avsc";
 import { DecodeError, EncodeError } from "../errors.ts";
+import { assertStrictUtf8 } from "./_strict_utf8.ts";
 
 /**
  * Encodes values of one schema to Avro binary and back.
@@ -36,7 +37,8 @@ export interface AvroCodec<T> {
    * Decodes exactly one value that must span all of `bytes`.
    *
    * @throws {DecodeError} `EMPTY_VALUE` for null or empty bytes; `DECODE_FAILED`
-   * for truncated bytes, trailing bytes or garbage.
+   * for truncated bytes, trailing bytes or garbage; `INVALID_UTF8` for a
+   * string whose bytes are not valid UTF-8.
    */
   decode(bytes: Uint8Array | null | undefined): T;
 }
@@ -122,6 +124,7 @@ export function createCodec<T>(type: avro.Type, options: CodecOptions = {}): Avr
           `Cannot decode ${label}: the record ends at byte ${result.offset} of ${buf.length} (trailing bytes)`,
         );
       }
+      assertStrictUtf8(writer, label, buf, result.value);
       return result.value;
     },
   };

@@ -143,7 +143,7 @@ export async function startEmbeddedBroker(
       "format",
       "--ignore-formatted",
       // One argument: an id that starts with "-" would read as a flag.
-      `--cluster-id=${clusterId()}`,
+      `--cluster-id=${await existingClusterId(`${dir}/data`) ?? clusterId()}`,
       "-c",
       `${dir}/server.properties`,
       ...(material ? scramFormatArgs(material) : []),
@@ -279,6 +279,13 @@ function clusterId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
     .replace(/=+$/, "");
+}
+
+// Storage formatted before keeps its cluster id, so a broker restarted on the
+// same folder starts on the same data (the formatter refuses another id).
+async function existingClusterId(data: string): Promise<string | undefined> {
+  const meta = await Deno.readTextFile(`${data}/meta.properties`).catch(() => "");
+  return /^cluster\.id=(.+)$/m.exec(meta)?.[1].trim();
 }
 
 function tail(bytes: Uint8Array, lines = 20): string {

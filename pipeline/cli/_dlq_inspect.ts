@@ -1,4 +1,5 @@
 // `dlq inspect`: the dead letters as a table, or JSON lines.
+import type { DeadLetter } from "../dead_letter/dead_letter.ts";
 import type { DlqEntry } from "./_dlq_read.ts";
 
 const MESSAGE_WIDTH = 60;
@@ -17,7 +18,7 @@ export function formatTable(entries: readonly DlqEntry[]): string {
       String(e.replays),
       e.correlationId ?? "-",
       l?.orderId ?? "-",
-      l ? `${l.originalTopic}/${l.originalPartition}@${l.originalOffset}` : "?",
+      l ? `${l.originalTopic}/${l.originalPartition}@${l.originalOffset}${omitted(l)}` : "?",
       clip(l?.errorMessage ?? e.problem ?? "", MESSAGE_WIDTH),
     ];
   });
@@ -45,6 +46,11 @@ export function formatTable(entries: readonly DlqEntry[]): string {
     out.push(`    headers: ${headers.join("  ")}`);
   });
   return out.join("\n");
+}
+
+// A letter written without its payload says so where the original is named.
+function omitted(letter: DeadLetter): string {
+  return letter.payloadOmitted ? ` (payload omitted, ${letter.payloadSize} B)` : "";
 }
 
 function clip(text: string, width: number): string {

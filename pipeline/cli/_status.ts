@@ -4,18 +4,33 @@ import type { ConsumerStats } from "../consumer/consumer_stats.ts";
 
 const money = (n: number | null) => n === null ? "-" : n.toFixed(2);
 
-/** One status update: a readable line when `live`, else a JSON line. */
+/** What the status and `/healthz` say while a write waits for the broker. */
+export function brokerWait(since: number): string {
+  return `waiting for the broker since ${new Date(since).toISOString()}`;
+}
+
+/**
+ * One status update: a readable line when `live`, else a JSON line. While a
+ * write waits for the broker (`waitingSince`), the line says so first; before
+ * the first record settled, `stats` is undefined and that is all it says.
+ */
 export function formatStatus(
-  stats: ConsumerStats,
+  stats: ConsumerStats | undefined,
   lag: Readonly<Record<number, number>>,
   elapsedMs: number,
   live: boolean,
+  waitingSince?: number,
 ): string {
+  const waiting = waitingSince === undefined ? undefined : brokerWait(waitingSince);
+  if (!stats) {
+    return live ? waiting ?? "" : JSON.stringify({ type: "status", waiting: waiting ?? null });
+  }
   const totalLag = Object.values(lag).reduce((a, b) => a + b, 0);
   const rate = stats.processed / Math.max(elapsedMs / 1000, 0.001);
   if (!live) {
     return JSON.stringify({
       type: "status",
+      waiting: waiting ?? null,
       processed: stats.processed,
       average: stats.aggregate.average,
       count: stats.aggregate.count,
@@ -30,7 +45,9 @@ export function formatStatus(
       ratePerSecond: Math.round(rate),
     });
   }
-  return `processed ${stats.processed}  average ${money(stats.aggregate.average)}  ` +
+  return `${waiting ? `${waiting}  ` : ""}processed ${stats.processed}  average ${
+    money(stats.aggregate.average)
+  }  ` +
     `retries ${stats.retried}  to retry topic ${stats.sentToRetry}  ` +
     `dead-lettered ${stats.deadLettered}  lag ${totalLag}  ` +
     `${Math.round(rate)}/s`;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { auditTime, lastValueFrom, share, tap } from "rxjs";
+import { auditTime, lastValueFrom, share, Subject, takeUntil, tap } from "rxjs";
 import {
   boolean,
   brokerList,
@@ -23,7 +23,7 @@ import { ensureTopics } from "../kafka/topics.ts";
 import { groupStartPoints } from "../kafka/group_start_points.ts";
 import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT_TOTAL } from "../kafka/in_flight_gate.ts";
 import { requireBroker } from "../kafka/require_broker.ts";
-import { DeadLetterWriteError, errorMessage } from "../errors.ts";
+import { classify as errorClass, DeadLetterWriteError, errorMessage } from "../errors.ts";
 import { createConsumerMetrics } from "../metrics/consumer_metrics.ts";
 import { createMetricsApp } from "../metrics/metrics_app.ts";
 import { parseFlags, UsageError } from "./_flags.ts";
@@ -36,7 +36,7 @@ import {
   SECURITY_SETTINGS,
 } from "../kafka/security_flags.ts";
 import { stopOnSignals } from "./_signals.ts";
-import { formatStatus, formatSummary } from "./_status.ts";
+import { brokerWait, formatStatus, formatSummary } from "./_status.ts";
 
 const HELP = `Usage: deno task consume [flags]
 
@@ -70,7 +70,10 @@ Flags (environment variable in brackets):
                         pauses [MAX_IN_FLIGHT] (1000)
   --max-in-flight-total N  unsettled messages in the whole consumer
                         [MAX_IN_FLIGHT_TOTAL] (10000)
-  --drain-timeout DURATION  how long a stop waits for in-flight messages (10s)
+  --drain-timeout DURATION  how long a stop waits for in-flight messages (10s);
+                        the process ends at most 10s after that, whatever the broker does
+  --write-timeout DURATION  how long a write to the DLQ, retry or stats topic waits
+                        for an unreachable broker before the consumer stops [WRITE_TIMEOUT] (5m)
   --session-timeout DURATION  how soon the group reassigns a crashed member's partitions (30s)
   --status-interval DURATION  how often the status updates (1s)
   --json                one JSON line per update even on a terminal
@@ -106,6 +109,7 @@ export async function main(args: string[]): Promise<number> {
     "max-in-flight": { type: "string" },
     "max-in-flight-total": { type: "string" },
     "drain-timeout": { type: "string" },
+    "write-timeout": { type: "string" },
     "session-timeout": { type: "string" },
     "status-interval": { type: "string" },
     json: { type: "boolean" },
@@ -152,6 +156,7 @@ export async function main(args: string[]): Promise<number> {
       parse: integer(1, 50_000),
     },
     drainTimeout: { default: 10_000, parse: parseDuration },
+    writeTimeout: { env: "WRITE_TIMEOUT", default: 300_000, parse: parseDuration },
     sessionTimeout: { default: 30_000, parse: parseDuration },
     statusInterval: { default: 1000, parse: parseDuration },
     json: { default: false, parse: boolean },
@@ -197,7 +202,7 @@ export async function main(args: string[]): Promise<number> {
     say(line);
   }
   const lag: Record<number, number> = {};
-  const stop = stopOnSignals("consume");
+  const stop = stopOnSignals("consume", { exitAfterMs: config.drainTimeout + STOP_GRACE_MS });
   const started = performance.now();
   let last: ConsumerStats | undefined;
   let lastActivity = performance.now();
@@ -209,6 +214,7 @@ export async function main(args: string[]): Promise<number> {
   }, IDLE_NOTICE_MS);
   const metrics = createConsumerMetrics();
   let health = { ok: true, detail: "consuming" };
+  let waitingSince: number | undefined;
   const metricsServer = config.metricsPort === undefined ? undefined : Deno.serve({
     port: config.metricsPort,
     hostname: config.metricsHost,
@@ -216,6 +222,7 @@ export async function main(args: string[]): Promise<number> {
       console.error(`consume: metrics at http://${hostname}:${port}/metrics`),
   }, createMetricsApp({ registry: metrics.registry, health: () => health }).fetch);
 
+  const snapshotFailed = new Subject<never>();
   const stats$ = consumeOrders({
     brokers: config.brokers,
     topic: config.topic,
@@ -237,8 +244,27 @@ export async function main(args: string[]): Promise<number> {
     drainTimeoutMs: config.drainTimeout,
     sessionTimeoutMs: config.sessionTimeout,
     signal: stop.signal,
+    writeTimeoutMs: config.writeTimeout,
+    // Waiting is not a fault: /healthz stays 200, so a supervisor does not
+    // restart a consumer that is riding out a broker restart.
+    onBrokerWait: (since) => {
+      waitingSince = since;
+      if (health.ok) {
+        health = {
+          ok: true,
+          detail: since === undefined ? "consuming" : brokerWait(since),
+        };
+      }
+      showStatus(last);
+    },
     statsTopic: config.statsTopic,
-    onSnapshotError: (err) => console.error(`consume: stats snapshot: ${errorMessage(err)}`),
+    onSnapshotError: (err) => {
+      // A snapshot the broker refused, or that waited past --write-timeout,
+      // stops the consumer as a dead letter would; anything else is tried
+      // again with the next snapshot.
+      if (errorClass(err) === "fatal") snapshotFailed.error(err);
+      else say(`stats snapshot: ${errorMessage(err)}`);
+    },
     onAssignment: (partitions) =>
       say(
         partitions.length === 0
@@ -256,6 +282,8 @@ export async function main(args: string[]): Promise<number> {
       if (config.printOutcomes) write(JSON.stringify({ type: "outcome", ...outcome }) + "\n");
     },
   }).pipe(
+    // Its error ends the stream with that error; it never completes by itself.
+    takeUntil(snapshotFailed),
     tap({
       next: (stats) => {
         last = stats;
@@ -270,10 +298,11 @@ export async function main(args: string[]): Promise<number> {
     share(),
   );
 
-  const updates = stats$.pipe(auditTime(config.statusInterval)).subscribe((stats) => {
-    const status = formatStatus(stats, lag, performance.now() - started, live);
+  function showStatus(stats: ConsumerStats | undefined) {
+    const status = formatStatus(stats, lag, performance.now() - started, live, waitingSince);
     write(live ? `\r\x1b[2K${status}` : `${status}\n`);
-  });
+  }
+  const updates = stats$.pipe(auditTime(config.statusInterval)).subscribe(showStatus);
   try {
     await lastValueFrom(stats$, { defaultValue: undefined });
   } finally {
@@ -287,5 +316,9 @@ export async function main(args: string[]): Promise<number> {
   }
   return 0;
 }
+
+// How long past the drain timeout a stop may take (leaving the group, the last
+// snapshot, closing connections) before the process ends regardless.
+const STOP_GRACE_MS = 10_000;
 
 if (import.meta.main) await runCommand("consume", main);

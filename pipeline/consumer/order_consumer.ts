@@ -12,6 +12,7 @@ import { fromKafka } from "../kafka/from_kafka.ts";
 import { InFlightGate } from "../kafka/in_flight_gate.ts";
 import { connectProducer, type KafkaSink, type OutboundRecord } from "../kafka/kafka_producer.ts";
 import { readTopic } from "../kafka/read_topic.ts";
+import { createPatientWriter } from "../operators/patient_writer.ts";
 import type { Order } from "../orders/order.ts";
 import { createSimulatedProcessor } from "../orders/simulated_processor.ts";
 import { validateOrder } from "../orders/validate_order.ts";
@@ -96,6 +97,16 @@ export interface ConsumeOrdersOptions {
   retryDelayMs?: number;
   /** Rounds through the retry topic before the DLQ; 0 turns the tier off. @default 3 */
   maxRetryRounds?: number;
+  /**
+   * How long a write to the DLQ, retry or stats topic may wait for the broker
+   * (retrying with backoff) before the consumer stops, in ms. @default 300000
+   */
+  writeTimeoutMs?: number;
+  /**
+   * Told when a write starts waiting for the broker (`since`, ms since the
+   * epoch) and when no write waits any more (`undefined`).
+   */
+  onBrokerWait?: (since: number | undefined) => void;
 }
 
 /**
@@ -140,6 +151,8 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     retryGroupId = `${groupId}-retry`,
     retryDelayMs = 30_000,
     maxRetryRounds = 3,
+    writeTimeoutMs = 300_000,
+    onBrokerWait,
   } = options;
   if (!ORDERINGS.includes(ordering)) {
     throw new RangeError(
@@ -166,10 +179,16 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
   return defer(() => {
     const codec = createOrderDecoder();
     let producer: Promise<KafkaSink> | undefined;
-    const sendTo = async (target: string, letters: OutboundRecord[]) => {
-      producer ??= connectProducer({ brokers, clientId: "order-pipeline-dlq" });
-      await (await producer).send(target, letters);
-    };
+    // Writes to the DLQ, retry and stats topics ride out a broker outage.
+    const writer = createPatientWriter({ timeoutMs: writeTimeoutMs, onWaitChange: onBrokerWait });
+    const sendTo = (target: string, letters: OutboundRecord[]) =>
+      writer.run(async () => {
+        producer ??= connectProducer({ brokers, clientId: "order-pipeline-dlq" });
+        await (await producer.catch((err) => {
+          producer = undefined; // the next attempt connects afresh
+          throw err;
+        })).send(target, letters);
+      });
     const handle = createOrderHandler({
       decoder: codec,
       validate: validateOrder,
@@ -254,7 +273,12 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       orderChain({ ordering, handle, onOutcome }),
       snapshots ? snapshots.publish : identity,
       retrySnapshots ? retrySnapshots.publish : identity,
-      tap({ finalize: () => void producer?.then((p) => p.disconnect()).catch(() => {}) }),
+      tap({
+        finalize: () => {
+          writer.close();
+          void producer?.then((p) => p.disconnect()).catch(() => {});
+        },
+      }),
     );
   });
 }

@@ -1,11 +1,13 @@
 /**
  * Failure routing: a record that failed goes to the retry topic while its
- * failure is transient and rounds are left, else to the dead-letter topic.
+ * failure is transient and rounds are left, else to the dead-letter topic
+ * (without its payload when the letter is too large for that topic).
  *
  * @module
  */
 import { type OperatorFunction, pipe } from "rxjs";
 import { buildDeadLetter } from "../dead_letter/dead_letter.ts";
+import { writeDeadLetter } from "../dead_letter/write_dead_letter.ts";
 import { classify, DecodeError, errorCode } from "../errors.ts";
 import type { DeadLetterSink } from "../operators/dead_letter_sink.ts";
 import type { Outcome, ProcessedOutcome } from "../operators/outcome.ts";
@@ -19,7 +21,10 @@ import type { ProcessedOrder } from "./settled.ts";
 
 /** Where failures go. */
 export interface FailureRoutes {
-  /** The dead-letter topic's sink. */
+  /**
+   * The dead-letter topic's sink. A letter it refuses as too large
+   * (`RECORD_TOO_LARGE`) is written again without its payload.
+   */
   deadLetters: DeadLetterSink<ReturnType<typeof buildDeadLetter>>;
   /** The retry topic's sink; without it there is no retry tier. */
   retries?: DeadLetterSink<RetryRecord>;
@@ -56,9 +61,12 @@ export function routeFailure(
     });
   };
   const deadLetter = (error: unknown) => deadLetterFor(context, error, groupId, order);
+  const fitting: FailureRoutes["deadLetters"] = {
+    write: (letter) => writeDeadLetter(letter, (fit) => deadLetters.write(fit)),
+  };
   return retries === undefined || maxRetryRounds === 0
-    ? toDeadLetter(deadLetters, deadLetter)
-    : pipe(toRetryTopic(retries, nextRound), toDeadLetter(deadLetters, deadLetter));
+    ? toDeadLetter(fitting, deadLetter)
+    : pipe(toRetryTopic(retries, nextRound), toDeadLetter(fitting, deadLetter));
 }
 
 // A record that failed in the retry tier is dead-lettered as the original

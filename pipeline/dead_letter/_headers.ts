@@ -18,3 +18,23 @@ export const ATTEMPTS = "x-attempts";
 export const CORRELATION_ID = "x-correlation-id";
 export const REPLAY_COUNT = "x-replay-count";
 export const SCHEMA_FINGERPRINT = "x-schema-fingerprint";
+export const PAYLOAD_OMITTED = "x-payload-omitted";
+
+/** The headers a dead letter adds to the original's: everything that says why and where. */
+export const CONTEXT_HEADERS: ReadonlySet<string> = new Set([
+  ORIGINAL_TOPIC,
+  ORIGINAL_PARTITION,
+  ORIGINAL_OFFSET,
+  ORIGINAL_TIMESTAMP,
+  ORIGINAL_TIMESTAMP_TYPE,
+  ORIGINAL_CONSUMER_GROUP,
+  EXCEPTION_FQCN,
+  EXCEPTION_MESSAGE,
+  EXCEPTION_STACKTRACE,
+  ERROR_CLASS,
+  ERROR_CODE,
+  STAGE,
+  ATTEMPTS,
+  SCHEMA_FINGERPRINT,
+  PAYLOAD_OMITTED,
+]);

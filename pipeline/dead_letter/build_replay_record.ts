@@ -32,6 +32,9 @@ export function replayCount(originalHeaders: Readonly<Record<string, Uint8Array>
  * unchanged, plus `x-replay-count` one higher. The partition is left to the
  * key, as the original producer left it.
  *
+ * @throws {Error} for a letter written without its payload (`payloadOmitted`):
+ * its original must be read back first (`replayRecordFor`), never replayed empty.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -60,6 +63,11 @@ export function buildReplayRecord(letter: DeadLetter): {
   value: Uint8Array | null;
   headers: Record<string, Uint8Array>;
 } {
+  if (letter.payloadOmitted) {
+    throw new Error(
+      `Cannot replay ${letter.originalTopic}/${letter.originalPartition}@${letter.originalOffset} from the dead letter alone: it was written without its payload; read the original from its topic`,
+    );
+  }
   return {
     key: letter.originalKey,
     value: letter.payload.byteLength === 0 ? null : letter.payload,

@@ -9,6 +9,7 @@ import { Buffer } from "node:buffer";
 import { classify, errorCode, errorMessage, UnknownSchemaError } from "../errors.ts";
 import { deadLetterCodec } from "./_codec.ts";
 import * as header from "./_headers.ts";
+import { sha256Hex } from "./_sha256.ts";
 
 /**
  * The dead-letter envelope, field for field as in `schemas/dead-letter.avsc`.
@@ -81,6 +82,16 @@ export interface DeadLetter {
   consumerGroup: string;
   /** The original `x-correlation-id` header as UTF-8, or null. */
   correlationId: string | null;
+  /**
+   * True when the original did not fit the dead-letter topic: `payload`,
+   * `originalKey` and `originalHeaders` are then empty, and a replay reads the
+   * original back from its topic, partition and offset.
+   */
+  payloadOmitted: boolean;
+  /** The size of the original value in bytes (0 for a null value). */
+  payloadSize: number;
+  /** SHA-256 of the original value bytes in lowercase hex; null in letters older than it. */
+  payloadSha256: string | null;
 }
 
 /**
@@ -203,8 +214,9 @@ export function buildDeadLetter(input: DeadLetterInput): {
   }
   const correlation = originalHeaders[header.CORRELATION_ID];
   const errorClass = classify(error);
+  const payload = record.value ? asBuffer(record.value) : Buffer.alloc(0);
   const letter: DeadLetter = {
-    payload: record.value ? asBuffer(record.value) : Buffer.alloc(0),
+    payload,
     originalKey: record.key ? asBuffer(record.key) : null,
     originalHeaders,
     orderId: typeof order?.orderId === "string" ? order.orderId : null,
@@ -226,6 +238,9 @@ export function buildDeadLetter(input: DeadLetterInput): {
     originalTimestamp: Number(record.timestamp),
     consumerGroup: input.consumerGroup,
     correlationId: correlation ? Buffer.from(correlation).toString("utf8") : null,
+    payloadOmitted: false,
+    payloadSize: payload.byteLength,
+    payloadSha256: sha256Hex(payload),
   };
   // Encoding first validates every field, so the numbers below are in range.
   const value = deadLetterCodec().encode(letter);

@@ -59,8 +59,12 @@ Deno.test("buildDeadLetter() keeps the payload, key and headers byte for byte", 
   }
 });
 
-Deno.test("buildDeadLetter() fills the envelope with the failure and its context", () => {
-  const letter = decodeDeadLetter(buildDeadLetter(input()).value);
+Deno.test("buildDeadLetter() fills the envelope with the failure and its context", async () => {
+  const given = input();
+  const letter = decodeDeadLetter(buildDeadLetter(given).value);
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", new Uint8Array(given.record.value ?? [])),
+  );
   const { payload: _p, originalKey: _k, originalHeaders: _h, stackTrace, ...rest } = letter;
   assert.deepEqual({ ...rest }, {
     orderId: "ORD-0007",
@@ -79,6 +83,9 @@ Deno.test("buildDeadLetter() fills the envelope with the failure and its context
     originalTimestamp: 1700000000123,
     consumerGroup: "order-stats",
     correlationId: "corr-7",
+    payloadOmitted: false,
+    payloadSize: 6,
+    payloadSha256: [...digest].map((b) => b.toString(16).padStart(2, "0")).join(""),
   });
   assert.match(stackTrace ?? "", /^ValidationError: Order ORD-0007/);
 });

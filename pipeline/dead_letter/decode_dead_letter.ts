@@ -3,13 +3,16 @@
  *
  * @module
  */
-import { deadLetterCodec } from "./_codec.ts";
+import { decodeAnyDeadLetter } from "./_codec.ts";
 import type { DeadLetter } from "./dead_letter.ts";
 
 /**
  * Decodes the value of a dead-letter record into its {@link DeadLetter}
  * envelope. Its byte fields are Node `Buffer`s, ready to be sent again as is.
- * Reads `schemas/dead-letter.avsc` on first use (`--allow-read`).
+ * Letters written before `payloadOmitted`, `payloadSize` and
+ * `payloadSha256` existed are read with the first version of the schema
+ * (`schemas/dead-letter-v1.avsc`) and get `false`, their payload's size and
+ * `null`. Reads the schemas on first use (`--allow-read`).
  *
  * @throws {DecodeError} `EMPTY_VALUE` for null or empty bytes, `DECODE_FAILED`
  * for bytes that are not exactly one envelope.
@@ -38,5 +41,5 @@ import type { DeadLetter } from "./dead_letter.ts";
  * ```
  */
 export function decodeDeadLetter(bytes: Uint8Array | null | undefined): DeadLetter {
-  return deadLetterCodec().decode(bytes);
+  return decodeAnyDeadLetter(bytes);
 }

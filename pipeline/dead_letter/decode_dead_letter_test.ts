@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { DecodeError } from "../errors.ts";
+import { createCodec } from "../avro/avro_codec.ts";
+import { loadSchema } from "../avro/load_schema.ts";
 import { buildDeadLetter } from "./dead_letter.ts";
 import { decodeDeadLetter } from "./decode_dead_letter.ts";
 
@@ -44,4 +46,38 @@ Deno.test("decodeDeadLetter() rejects a truncated envelope", () => {
       err instanceof DecodeError && err.code === "DECODE_FAILED" &&
       err.message.startsWith("Cannot decode dead letter:"),
   );
+});
+
+Deno.test("decodeDeadLetter() reads a letter written with version 1 of the envelope", () => {
+  const { value } = buildDeadLetter({
+    record: {
+      topic: "orders",
+      partition: 2,
+      offset: "11",
+      timestamp: "1700000000000",
+      key: null,
+      value: new Uint8Array([5, 6, 7]),
+      headers: {},
+    },
+    error: new Error("boom"),
+    stage: "process",
+    attempts: 2,
+    firstFailureTime: 1,
+    lastFailureTime: 2,
+    consumerGroup: "g",
+  });
+  const current = decodeDeadLetter(value);
+  // A version 1 letter is the current one without the three fields at its end.
+  const { payloadOmitted: _o, payloadSize: _s, payloadSha256: _h, ...rest } = current;
+  const v1 = createCodec<typeof rest>(loadSchema("dead-letter-v1")).encode(rest);
+  assert.deepEqual(decodeDeadLetter(v1), {
+    ...current,
+    payloadOmitted: false,
+    payloadSize: 3,
+    payloadSha256: null,
+  });
+});
+
+Deno.test("decodeDeadLetter() still refuses bytes that are no envelope of any version", () => {
+  assert.throws(() => decodeDeadLetter(new Uint8Array([1, 2, 3])), /Cannot decode dead letter/);
 });

@@ -1,6 +1,8 @@
 // Kafka calls meet errors that pass by themselves: a partition whose leader is
 // still being elected, a group coordinator still loading, a broker restarting.
 // kafkajs marks those retriable, or wraps them once its own retries ran out.
+// Writes tell those apart from the ones no wait can mend (toWriteError).
+import { KafkaWriteError } from "../errors.ts";
 
 /** Options for {@link retryRetriable}. */
 export interface RetryRetriableOptions {
@@ -57,4 +59,51 @@ export function pause(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(done, ms);
     signal?.addEventListener("abort", done, { once: true });
   });
+}
+
+interface KafkaJsFailure {
+  name?: string;
+  type?: string;
+  retriable?: boolean;
+  cause?: unknown;
+  message?: string;
+}
+
+const TOO_LARGE = new Set(["MESSAGE_TOO_LARGE", "RECORD_LIST_TOO_LARGE"]);
+const NOT_AUTHORIZED = new Set([
+  "TOPIC_AUTHORIZATION_FAILED",
+  "CLUSTER_AUTHORIZATION_FAILED",
+  "TRANSACTIONAL_ID_AUTHORIZATION_FAILED",
+  "SASL_AUTHENTICATION_FAILED",
+]);
+
+/**
+ * Turns a kafkajs error from a write (or the connect before it) into a
+ * {@link KafkaWriteError}. kafkajs wraps the failure of its last retry in
+ * `KafkaJSNumberOfRetriesExceeded`, which says "not retriable" of itself; as
+ * kafkajs's own consumer does, the root cause decides.
+ */
+export function toWriteError(err: unknown, what: string): KafkaWriteError {
+  if (err instanceof KafkaWriteError) return err;
+  const chain: KafkaJsFailure[] = [];
+  for (let e = err as KafkaJsFailure | undefined; e && chain.length < 10; e = e.cause as never) {
+    chain.push(e);
+  }
+  const root = chain[chain.length - 1] ?? {};
+  const types = chain.map((e) => e.type ?? e.name ?? "");
+  const reason = root.message ?? String(err);
+  if (types.some((t) => TOO_LARGE.has(t))) {
+    return new KafkaWriteError("RECORD_TOO_LARGE", `${what}: the record is too large (${reason})`, {
+      cause: err,
+    });
+  }
+  if (types.some((t) => NOT_AUTHORIZED.has(t) || t === "KafkaJSSASLAuthenticationError")) {
+    return new KafkaWriteError("WRITE_NOT_AUTHORIZED", `${what}: not authorized (${reason})`, {
+      cause: err,
+    });
+  }
+  if (root.retriable === true) {
+    return new KafkaWriteError("BROKER_UNREACHABLE", `${what}: ${reason}`, { cause: err });
+  }
+  return new KafkaWriteError("WRITE_REFUSED", `${what}: ${reason}`, { cause: err });
 }

@@ -238,7 +238,12 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       stopping = true;
       holds.clear();
       try {
-        consumer.pause(topics.map((topic) => ({ topic })));
+        try {
+          consumer.pause(topics.map((topic) => ({ topic })));
+        } catch {
+          // Between a crash and kafkajs's restart of the consumer (a broker
+          // outage) there is no group to pause, and nothing is fetched either.
+        }
         if (inFlight > 0) {
           await new Promise<void>((resolve) => {
             const timer = setTimeout(done, drainTimeoutMs);

@@ -8,6 +8,7 @@
 import { Buffer } from "node:buffer";
 import { CompressionTypes, Partitioners, type Producer } from "kafkajs";
 import { createKafka } from "./client.ts";
+import { toWriteError } from "./_retriable.ts";
 
 /** A record to write. */
 export interface OutboundRecord {
@@ -28,7 +29,12 @@ export interface WrittenRecord {
 
 /** A connected producer. */
 export interface KafkaSink {
-  /** Writes `records` to `topic` and resolves once all replicas acknowledged them. */
+  /**
+   * Writes `records` to `topic` and resolves once all replicas acknowledged
+   * them. Fails with a `KafkaWriteError`: `BROKER_UNREACHABLE` (transient)
+   * when kafkajs's own retries ran out on a broker that may come back, another
+   * code when the broker refused the records.
+   */
   send(topic: string, records: readonly OutboundRecord[]): Promise<WrittenRecord[]>;
   disconnect(): Promise<void>;
 }
@@ -46,7 +52,8 @@ export interface ProducerOptions {
 }
 
 /**
- * Connects a producer.
+ * Connects a producer. A failed connect rejects with a `KafkaWriteError`, as a
+ * failed send does.
  *
  * @example
  * ```ts ignore
@@ -67,7 +74,9 @@ export async function connectProducer(options: ProducerOptions): Promise<KafkaSi
     // records land where other Kafka clients would put them.
     createPartitioner: Partitioners.DefaultPartitioner,
   });
-  await producer.connect();
+  await producer.connect().catch((err) => {
+    throw toWriteError(err, `Cannot connect a producer to ${brokers.join(",")}`);
+  });
   return {
     async send(topic, records) {
       const metadata = await producer.send({
@@ -80,6 +89,8 @@ export async function connectProducer(options: ProducerOptions): Promise<KafkaSi
           headers: r.headers && toHeaderBuffers(r.headers),
           partition: r.partition,
         })),
+      }).catch((err) => {
+        throw toWriteError(err, `Cannot write ${records.length} record(s) to ${topic}`);
       });
       return metadata.map((m) => ({
         topic: m.topicName,

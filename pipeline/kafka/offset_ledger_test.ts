@@ -47,6 +47,20 @@ Deno.test("OffsetLedger does not deliver a record again when a fetch starts over
   assert.ok(ledger.admit(2));
 });
 
+Deno.test("OffsetLedger: after a consumer restart, records out before count as settled with their first delivery", () => {
+  const ledger = new OffsetLedger(0);
+  for (let offset = 0; offset < 5; offset++) assert.ok(ledger.admit(offset));
+  ledger.settle(0);
+  ledger.settle(2);
+  // kafkajs restarted the consumer (a broker outage): it fetches again from the last commit, 0.
+  const again = [0, 1, 2, 3, 4, 5].filter((offset) => ledger.admit(offset));
+  assert.deepEqual(again, [5], "only the record never handed out is delivered");
+  for (const offset of [1, 3, 4]) ledger.settle(offset);
+  assert.equal(ledger.nextOffset, 5);
+  ledger.settle(5);
+  assert.equal(ledger.nextOffset, 6);
+});
+
 Deno.test("OffsetLedger skips restored settled offsets on assignment", () => {
   const before = new OffsetLedger(100);
   for (let offset = 100; offset < 110; offset++) before.admit(offset);

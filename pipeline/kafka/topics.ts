@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { type Admin, ConfigResourceTypes } from "kafkajs";
 import { createKafka } from "./client.ts";
 import { retryRetriable } from "./_retriable.ts";
 
@@ -13,7 +14,41 @@ export interface TopicSpec {
   partitions: number;
   /** Topic configs such as `retention.ms` or `cleanup.policy`. */
   config?: Record<string, string>;
+  /**
+   * The topic whose records this one must hold wrapped in an envelope (the
+   * DLQ and the retry topic wrap records of the orders topic): it is created
+   * with a `max.message.bytes` of {@link roomFor} that topic's limit, unless
+   * `config` sets one.
+   */
+  holdsRecordsOf?: string;
 }
+
+/**
+ * What an envelope adds at most to the record it wraps, beyond a second copy
+ * of the record's key and headers: the error message and stack trace, in the
+ * envelope and in the headers (at most 5,000 characters, up to 3 bytes each),
+ * the order's fields and the context, with room to spare.
+ */
+const ENVELOPE_ALLOWANCE = 64 * 1024;
+
+/**
+ * The `max.message.bytes` a topic needs to hold any record of a topic whose
+ * limit is `sourceLimit`, wrapped: the record's value, key and headers sum to
+ * at most `sourceLimit`; the envelope holds all three, and the key and headers
+ * travel once more on the record itself.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { roomFor } from "./topics.ts";
+ * assert.equal(roomFor(1_048_588), 2_162_712);
+ * ```
+ */
+export function roomFor(sourceLimit: number): number {
+  return 2 * sourceLimit + ENVELOPE_ALLOWANCE;
+}
+
+const MAX_MESSAGE_BYTES = "max.message.bytes";
 
 /** What {@link ensureTopics} found and did. */
 export interface EnsureTopicsResult {
@@ -41,17 +76,37 @@ export async function ensureTopics(
   try {
     const names = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !names.has(s.name));
-    if (missing.length > 0) {
+    const create = async (batch: readonly TopicSpec[]) => {
+      if (batch.length === 0) return;
       await retryRetriable(() =>
         admin.createTopics({
           waitForLeaders: true,
-          topics: missing.map((s) => ({
+          topics: batch.map((s) => ({
             topic: s.name,
             numPartitions: s.partitions,
             configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
           })),
         })
       );
+    };
+    const sized = (s: TopicSpec) =>
+      s.holdsRecordsOf !== undefined && s.config?.[MAX_MESSAGE_BYTES] === undefined;
+    if (missing.length > 0) {
+      // Topics that wrap another's records are sized from that topic's limit,
+      // so they are created once it exists.
+      await create(missing.filter((s) => !sized(s)));
+      const wrapping = missing.filter(sized);
+      const limits = new Map<string, number>();
+      for (const source of new Set(wrapping.map((s) => s.holdsRecordsOf as string))) {
+        limits.set(source, await maxMessageBytes(admin, source));
+      }
+      await create(wrapping.map((s) => ({
+        ...s,
+        config: {
+          ...s.config,
+          [MAX_MESSAGE_BYTES]: String(roomFor(limits.get(s.holdsRecordsOf as string) as number)),
+        },
+      })));
       // Leaders are elected, but a partition can still refuse requests for a
       // moment; callers expect a topic they can use at once.
       for (const spec of missing) await retryRetriable(() => admin.fetchTopicOffsets(spec.name));
@@ -75,6 +130,50 @@ export async function ensureTopics(
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * A topic's effective `max.message.bytes`: its own setting or the broker's
+ * default, the largest record batch it accepts.
+ *
+ * @example
+ * ```ts ignore
+ * import { topicMaxMessageBytes } from "./topics.ts";
+ * console.log(await topicMaxMessageBytes(["127.0.0.1:9092"], "orders-dlq"));
+ * ```
+ */
+export async function topicMaxMessageBytes(
+  brokers: readonly string[],
+  topic: string,
+): Promise<number> {
+  const admin = createKafka({ brokers, clientId: "order-pipeline-admin" }).admin();
+  await admin.connect();
+  try {
+    return await maxMessageBytes(admin, topic);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function maxMessageBytes(admin: Admin, topic: string): Promise<number> {
+  const { resources } = await retryRetriable(() =>
+    admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{
+        type: ConfigResourceTypes.TOPIC,
+        name: topic,
+        configNames: [MAX_MESSAGE_BYTES],
+      }],
+    })
+  );
+  const entry = resources[0]?.configEntries.find((e) => e.configName === MAX_MESSAGE_BYTES);
+  const limit = Number(entry?.configValue);
+  if (!Number.isSafeInteger(limit) || limit <= 0) {
+    throw new Error(
+      `Cannot size topics for ${topic}: its ${MAX_MESSAGE_BYTES} is ${entry?.configValue}`,
+    );
+  }
+  return limit;
 }
 
 /** Offsets of one partition. */

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { ValidationError } from "../errors.ts";
 import type { Order } from "./order.ts";
-import { MAX_PRICE, validateOrder } from "./validate_order.ts";
+import {
+  MAX_ORDER_ID_LENGTH,
+  MAX_PRICE,
+  MAX_PRODUCT_LENGTH,
+  validateOrder,
+} from "./validate_order.ts";
 
 const order: Order = { orderId: "ORD-0007", product: "Laptop", price: 12.5 };
 
@@ -78,5 +83,32 @@ Deno.test("validateOrder() rejects a price over MAX_PRICE", () => {
     { ...order, price: 100_000.01 },
     "price",
     "Order ORD-0007 has an invalid price: 100000.01 is over the maximum of 100000",
+  );
+});
+
+Deno.test("validateOrder() accepts an id and a product at their length limits", () => {
+  const atLimit = {
+    orderId: "I".repeat(MAX_ORDER_ID_LENGTH),
+    product: "P".repeat(MAX_PRODUCT_LENGTH),
+    price: 1,
+  };
+  assert.equal(validateOrder(atLimit), atLimit);
+});
+
+Deno.test("validateOrder() rejects an orderId one character over its limit as permanent", () => {
+  const id = "I".repeat(MAX_ORDER_ID_LENGTH + 1);
+  assertInvalid(
+    { ...order, orderId: id },
+    "orderId",
+    `Order "IIIIIIIIIIIIIIII"… has an invalid orderId: it is 65 characters long, over the limit of 64`,
+  );
+});
+
+Deno.test("validateOrder() rejects a 900 KB product as permanent", () => {
+  const product = "x".repeat(900_000);
+  assertInvalid(
+    { ...order, product },
+    "product",
+    "Order ORD-0007 has an invalid product: it is 900000 characters long, over the limit of 256",
   );
 });

@@ -9,10 +9,12 @@
  */
 import type { DeadLetter } from "../dead_letter/dead_letter.ts";
 import { decodeDeadLetter } from "../dead_letter/decode_dead_letter.ts";
-import { buildReplayRecord, replayCount } from "../dead_letter/build_replay_record.ts";
+import { replayCount } from "../dead_letter/build_replay_record.ts";
+import { replayRecordFor } from "../dead_letter/replay_record_for.ts";
 import { errorMessage } from "../errors.ts";
 import type { OutboundRecord } from "../kafka/kafka_producer.ts";
 import type { KafkaRecord } from "../kafka/kafka_record.ts";
+import { readRecordAt } from "../kafka/read_record_at.ts";
 import { readTopic } from "../kafka/read_topic.ts";
 import { committedOffsets } from "../kafka/topics.ts";
 import {
@@ -84,10 +86,11 @@ export interface ReplayDeadLettersOptions {
   /** Told each letter's outcome as it happens: the progress records. */
   onEvent?: (event: ReplayEvent) => void;
   /**
-   * The record to send for a letter. The seam for a dead letter without
-   * payload (one too large for the DLQ): it will fetch the original record
-   * from `letter.originalTopic` at `originalPartition`/`originalOffset`.
-   * @default the letter's own key, payload and headers (buildReplayRecord)
+   * The record to send for a letter; a rejection counts the letter as
+   * unreadable, with the error's message as the problem.
+   * @default the letter's own key, payload and headers; for a letter written
+   * without its payload, the original read back from `letter.originalTopic`
+   * at `originalPartition`/`originalOffset` (replayRecordFor)
    */
   originalRecord?: (letter: DeadLetter) => Promise<OutboundRecord>;
 }
@@ -125,7 +128,11 @@ export async function replayDeadLetters(
     ratePerSecond,
     dryRun = false,
     onEvent = () => {},
-    originalRecord = (letter: DeadLetter) => Promise.resolve(buildReplayRecord(letter)),
+    originalRecord = (letter: DeadLetter) =>
+      replayRecordFor(
+        letter,
+        (topic, partition, offset) => readRecordAt(brokers, topic, partition, offset),
+      ),
   } = options;
   if (!Number.isInteger(maxReplays) || maxReplays < 0) {
     throw new RangeError(
@@ -207,12 +214,23 @@ export async function replayDeadLetters(
             if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
             nextSendAt = Math.max(nextSendAt, Date.now()) + 1000 / ratePerSecond;
           }
-          if (sink) {
-            await sink.sendWithOffsets(event.to, [await originalRecord(letter)], progress());
-            pending.clear();
+          let original: OutboundRecord | undefined;
+          try {
+            if (sink) original = await originalRecord(letter);
+          } catch (err) {
+            problem = errorMessage(err);
           }
-          summary.sent += 1;
-          onEvent({ type: dryRun ? "would-send" : "sent", ...event });
+          if (problem) {
+            summary.unreadable += 1;
+            onEvent({ type: "unreadable", dlq, problem });
+          } else {
+            if (sink && original) {
+              await sink.sendWithOffsets(event.to, [original], progress());
+              pending.clear();
+            }
+            summary.sent += 1;
+            onEvent({ type: dryRun ? "would-send" : "sent", ...event });
+          }
         }
       }
       if (
