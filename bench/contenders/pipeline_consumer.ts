@@ -30,6 +30,7 @@ const last = await lastValueFrom(
     signal: stop.signal,
     // The window opens when the group is joined, as ConsumerPerformance's fetch time does.
     onAssignment: () => firstMs ||= Date.now(),
+    ...optionalBounds(),
   }).pipe(tap((stats) => {
     if (lastMs === 0 && stats.processed + stats.deadLettered + stats.sentToRetry >= messages) {
       lastMs = Date.now();
@@ -49,3 +50,9 @@ printResult({
     average: last.aggregate.average,
   },
 });
+
+// Bounds other than the defaults, for trying them by hand.
+function optionalBounds() {
+  const named = (name: string) => args.includes(`--${name}`) ? Number(arg(args, name)) : undefined;
+  return { maxInFlight: named("max-in-flight"), maxInFlightTotal: named("max-in-flight-total") };
+}
