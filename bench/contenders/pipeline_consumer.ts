@@ -15,6 +15,9 @@ secureFromEnv(brokers);
 const stop = new AbortController();
 let firstMs = 0;
 let lastMs = 0;
+// When 99% had settled: under failures the last 1% waits out its backoffs
+// (up to 1 + 2 + 4 s with the defaults), which says little about throughput.
+let settled99Ms = 0;
 
 const last = await lastValueFrom(
   consumeOrders({
@@ -32,7 +35,9 @@ const last = await lastValueFrom(
     onAssignment: () => firstMs ||= Date.now(),
     ...optionalBounds(),
   }).pipe(tap((stats) => {
-    if (lastMs === 0 && stats.processed + stats.deadLettered + stats.sentToRetry >= messages) {
+    const settled = stats.processed + stats.deadLettered + stats.sentToRetry;
+    if (settled99Ms === 0 && settled >= messages * 0.99) settled99Ms = Date.now();
+    if (lastMs === 0 && settled >= messages) {
       lastMs = Date.now();
       stop.abort();
     }
@@ -44,6 +49,7 @@ printResult({
   firstMs,
   lastMs,
   extra: last && {
+    settled99Ms: settled99Ms - firstMs,
     processed: last.processed,
     retried: last.retried,
     deadLettered: last.deadLettered,
