@@ -67,7 +67,7 @@ Flags (environment variable in brackets):
                         by side; partition: offset order per partition;
                         unordered [ORDERING] (key)
   --max-in-flight N     unsettled messages per partition; a full partition
-                        pauses [MAX_IN_FLIGHT] (1000)
+                        pauses [MAX_IN_FLIGHT] (3000)
   --max-in-flight-total N  unsettled messages in the whole consumer
                         [MAX_IN_FLIGHT_TOTAL] (10000)
   --drain-timeout DURATION  how long a stop waits for in-flight messages (10s);

@@ -56,9 +56,10 @@ export function createOrderHandler(
     const startedAt = timed ? performance.now() : 0;
     const fromRetryTopic = retryTopic !== undefined && record.topic === retryTopic;
     const context = fromRetryTopic ? readRetryContext(record) : undefined;
+    let owner = delivery;
     const settledAs = (outcome: Settled["outcome"]): Settled => ({
       outcome,
-      delivery,
+      delivery: owner,
       startedAt,
       context,
       fromRetryTopic,
@@ -78,9 +79,10 @@ export function createOrderHandler(
     if (!isObservable(done)) {
       return settledAs(processed({ order: done.result, attempts: done.attempts }));
     }
+    owner = holding(delivery);
     return done.pipe(
       map(({ result, attempts }) => processed<ProcessedOrder>({ order: result, attempts })),
-      routeFailure(routes, context ?? firstRound(record), order),
+      routeFailure(routes, context ?? firstRound(owner.record), order),
       map(settledAs),
     );
   };
@@ -94,4 +96,16 @@ function firstRound(record: KafkaRecord): RetryContext {
     firstFailure: null,
     original: { ...record, headers: { ...record.headers } },
   };
+}
+
+// A record held for its retries (seconds, with backoff) keeps bytes of its
+// own rather than views of the fetch response it came in (often a megabyte),
+// so what the in-flight records hold follows the in-flight bound.
+// Its `settle` is passed on as it is: every source's settle is a closure.
+function holding({ record, ledger, settle }: Delivery): Delivery {
+  const headers: Record<string, Uint8Array> = {};
+  for (const name in record.headers) headers[name] = new Uint8Array(record.headers[name]);
+  const key = record.key && new Uint8Array(record.key);
+  const value = record.value && new Uint8Array(record.value);
+  return { record: { ...record, key, value, headers }, ledger, settle };
 }

@@ -56,7 +56,7 @@ export interface ConsumeOrdersOptions {
    * `unordered`. @default "key"
    */
   ordering?: Ordering;
-  /** Unsettled records per partition at most; a full partition is paused. @default 1000 */
+  /** Unsettled records per partition at most; a full partition is paused. @default 3000 */
   maxInFlight?: number;
   /** Unsettled records in the whole consumer at most (both topics). @default 10000 */
   maxInFlightTotal?: number;

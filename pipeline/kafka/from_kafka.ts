@@ -41,7 +41,7 @@ export interface FromKafkaOptions {
   topics: readonly string[];
   /** Start a new group at the earliest offset instead of the latest. @default false */
   fromBeginning?: boolean;
-  /** Unsettled records handed out per partition at most. @default 1000 */
+  /** Unsettled records handed out per partition at most. @default 3000 */
   maxInFlight?: number;
   /** Unsettled records handed out by this source at most, over all partitions. @default 10000 */
   maxInFlightTotal?: number;

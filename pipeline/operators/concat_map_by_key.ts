@@ -66,7 +66,9 @@ export function concatMapByKey<T, R>(
       };
 
       // Runs one value; returns once its result is out or its Observable is running.
-      const run = (key: unknown, value: T) => {
+      // While no lane exists nothing can wait, so the key is asked for only
+      // when a value needs a lane (a first-try success never does).
+      const run = (keyOrUnasked: unknown, value: T) => {
         let result: R | Observable<R>;
         try {
           result = project(value);
@@ -77,6 +79,15 @@ export function concatMapByKey<T, R>(
         if (!isObservable(result)) {
           subscriber.next(result);
           return;
+        }
+        let key = keyOrUnasked;
+        if (key === UNASKED) {
+          try {
+            key = keyOf(value);
+          } catch (err) {
+            subscriber.error(err);
+            return;
+          }
         }
         let lane: Lane<T> | undefined;
         if (key === undefined) {
@@ -127,6 +138,7 @@ export function concatMapByKey<T, R>(
 
       const upstream = source.subscribe({
         next: (value) => {
+          if (lanes.size === 0) return run(UNASKED, value);
           const key = keyOf(value);
           const lane = key === undefined ? undefined : lanes.get(key);
           if (lane === undefined) run(key, value);
@@ -144,6 +156,9 @@ export function concatMapByKey<T, R>(
       };
     });
 }
+
+// A key not yet asked for.
+const UNASKED = Symbol("unasked");
 
 interface Lane<T> {
   queue: T[];

@@ -133,3 +133,36 @@ Deno.test("concatMapByKey() refuses a key function or projection that is not a f
     /'project' must be a function, got number/,
   );
 });
+
+Deno.test("concatMapByKey() asks for no key while no lane exists, and for each value once one does", () => {
+  const asked: number[] = [];
+  const keyOf = (n: number) => {
+    asked.push(n);
+    return n % 2;
+  };
+  scheduler().run(({ cold, expectObservable }) => {
+    const source = cold("ab-c-d|", { a: 1, b: 2, c: 3, d: 4 });
+    // b needs a lane; c and d arrive while it runs, so their keys are asked for.
+    const project = (n: number): number | Observable<number> =>
+      n === 2 ? cold("----x|", { x: 20 }) : n * 10;
+    // d has b's key, so it waits for b to complete.
+    expectObservable(source.pipe(concatMapByKey(keyOf, project))).toBe("a--c-x(d|)", {
+      a: 10,
+      c: 30,
+      x: 20,
+      d: 40,
+    });
+  });
+  assert.deepEqual(asked, [2, 3, 4]);
+});
+
+Deno.test("concatMapByKey() errors with what keyOf throws for a value that needs a lane", () => {
+  const broken = new Error("no key");
+  scheduler().run(({ cold, expectObservable }) => {
+    const keyOf = () => {
+      throw broken;
+    };
+    const project = () => cold("-x|", { x: 1 });
+    expectObservable(cold("a|").pipe(concatMapByKey(keyOf, project))).toBe("#", undefined, broken);
+  });
+});

@@ -6,23 +6,17 @@
 
 import {
   asyncScheduler,
-  catchError,
   concatMap,
-  defer,
   from,
   isObservable,
-  map,
-  type Observable,
+  Observable,
   type ObservableInput,
   of,
   type OperatorFunction,
-  retry,
   type SchedulerLike,
+  type Subscription,
   take,
-  tap,
-  throwError,
   throwIfEmpty,
-  timer,
 } from "rxjs";
 import { isRetriable, PipelineError } from "../errors.ts";
 import { delayFor, resolveBackoff } from "./_backoff.ts";
@@ -186,44 +180,67 @@ export function attemptWithRetry<T, R>(
   };
 
   // The retry machinery, built only once the first call failed or went async.
-  const withRetry = (input: T, first: Observable<R>): Observable<Processed<T, R>> => {
-    // Per-value state: concatMap subscribes to this Observable exactly once.
-    let attempts = 1;
-    let firstFailureTime = NaN;
-    let lastFailureTime = NaN;
-    let pending: Observable<R> | undefined = first;
-    return defer(() => {
-      // The first call already happened; replay it instead of calling process twice.
-      if (pending !== undefined) {
-        const outcome = pending;
-        pending = undefined;
-        return outcome;
-      }
-      attempts++;
+  // One Observable and, while it waits, one scheduled action per value: a
+  // value in backoff is held for seconds, so what it holds is kept small
+  // (the pipe of defer, retry, timer and catchError it replaces cost about
+  // 5 KB and 50 µs per failing value, and most of the consumer's GC time).
+  const withRetry = (input: T, first: Attempt<R>): Observable<Processed<T, R>> => {
+    // The first call already happened: its outcome is used once, never replayed.
+    let pending: Attempt<R> | undefined = first;
+    return new Observable<Processed<T, R>>((subscriber) => {
+      let attempts = 1;
+      let firstFailureTime = NaN;
+      let lastFailureTime = NaN;
+      let running: Subscription | undefined;
+      let waiting: Subscription | undefined;
+      const failed = (err: unknown) => {
+        lastFailureTime = scheduler.now();
+        if (Number.isNaN(firstFailureTime)) firstFailureTime = lastFailureTime;
+        let cause = err;
+        if (attempts <= count && isRetriable(err)) {
+          try {
+            const delayMs = delayFor(attempts, resolved);
+            onRetry?.(err, attempts, delayMs);
+            waiting = scheduler.schedule(retryNow, delayMs);
+            return;
+          } catch (thrown) {
+            cause = thrown;
+          }
+        }
+        subscriber.error(
+          new ProcessingFailure(cause, { attempts, firstFailureTime, lastFailureTime, stage }),
+        );
+      };
+      const run = (outcome: Attempt<R>) => {
+        if (outcome instanceof FailedCall) return failed(outcome.error);
+        running = outcome.subscribe({
+          next: (result) => subscriber.next({ input, result, attempts }),
+          error: failed,
+          complete: () => subscriber.complete(),
+        });
+      };
+      const retryNow = () => {
+        waiting = undefined;
+        attempts++;
+        run(call(input));
+      };
+      const outcome = pending ?? call(input);
+      pending = undefined;
+      run(outcome);
+      return () => {
+        running?.unsubscribe();
+        waiting?.unsubscribe();
+      };
+    });
+  };
+
+  // One call of `process`, as an Observable or the error it threw.
+  const call = (input: T): Attempt<R> => {
+    try {
       return attemptOf(process(input));
-    }).pipe(
-      tap({
-        error: () => {
-          lastFailureTime = scheduler.now();
-          if (Number.isNaN(firstFailureTime)) firstFailureTime = lastFailureTime;
-        },
-      }),
-      retry({
-        count,
-        delay: (err: unknown, retryCount: number): ObservableInput<unknown> => {
-          if (!isRetriable(err)) return throwError(() => err);
-          const delayMs = delayFor(retryCount, resolved);
-          onRetry?.(err, retryCount, delayMs);
-          return timer(delayMs, scheduler);
-        },
-      }),
-      map((result): Processed<T, R> => ({ input, result, attempts })),
-      catchError((err: unknown) =>
-        throwError(() =>
-          new ProcessingFailure(err, { attempts, firstFailureTime, lastFailureTime, stage })
-        )
-      ),
-    );
+    } catch (err) {
+      return new FailedCall(err);
+    }
   };
 
   return (input: T): Processed<T, R> | Observable<Processed<T, R>> => {
@@ -232,7 +249,7 @@ export function attemptWithRetry<T, R>(
     try {
       result = process(input);
     } catch (err) {
-      return withRetry(input, throwError(() => err));
+      return withRetry(input, new FailedCall(err));
     }
     if (isObservable(result) || isPromiseLike(result)) {
       return withRetry(input, attemptOf(result));
@@ -240,6 +257,13 @@ export function attemptWithRetry<T, R>(
     return { input, result, attempts: 1 };
   };
 }
+
+// A call of `process` that threw: its error, with no Observable around it.
+class FailedCall {
+  constructor(readonly error: unknown) {}
+}
+
+type Attempt<R> = Observable<R> | FailedCall;
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return value instanceof Promise ||

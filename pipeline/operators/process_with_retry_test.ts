@@ -230,3 +230,31 @@ Deno.test("processWithRetry() validates its options once, when built", () => {
     { name: "TypeError", message: /'process' must be a function/ },
   );
 });
+
+Deno.test("processWithRetry() stops a backoff on unsubscribe: process is not called again", () => {
+  const timeout = new TransientError("timed out");
+  const { process, calls } = failingFirst(timeout, timeout);
+  testScheduler().run(({ cold, expectObservable }) => {
+    const step = processWithRetry(process, exact);
+    expectObservable(cold("(a|)", { a: 1 }).pipe(step), "^ 1500ms !").toBe("");
+  });
+  // The first call, then the retry at 1000 ms; the one due at 3000 ms never runs.
+  assert.equal(calls.count, 2);
+});
+
+Deno.test("processWithRetry() fails with what onRetry throws, counted as that attempt", () => {
+  const timeout = new TransientError("timed out");
+  const broken = new Error("metrics are down");
+  const { process, calls } = failingFirst(timeout);
+  testScheduler().run(({ cold, expectObservable }) => {
+    const onRetry = () => {
+      throw broken;
+    };
+    expectObservable(failures(
+      cold("(a|)", { a: 1 }).pipe(
+        processWithRetry(process, { ...exact, onRetry }),
+      ),
+    )).toBe("(f|)", { f: { cause: broken, attempts: 1, first: 0, last: 0, stage: "process" } });
+  });
+  assert.equal(calls.count, 1);
+});
