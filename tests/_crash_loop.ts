@@ -11,7 +11,7 @@ import { loadLatestSnapshots } from "../pipeline/consumer/load_latest_snapshots.
 import { snapshotAggregate, type StatsSnapshot } from "../pipeline/consumer/stats_snapshot.ts";
 import { committedOffsets, ensureTopics, topicOffsets } from "../pipeline/kafka/topics.ts";
 import type { OutboundRecord } from "../pipeline/kafka/kafka_producer.ts";
-import { mergeAggregates } from "../pipeline/operators/aggregate.ts";
+import { mergeAggregates, toCents } from "../pipeline/operators/aggregate.ts";
 import {
   type ConsumerProcess,
   outcomes,
@@ -52,6 +52,10 @@ export interface CrashLoopResult {
   kills: number;
   /** Sum of the float32 prices written, added in writing order. */
   expectedSum: number;
+  /** Sum of the prices written in whole cents, as the aggregate keeps it: exact. */
+  expectedCents: number;
+  /** The merge's sum in whole cents. */
+  snapshotCents: number;
   /** The merge of the latest snapshot of every input partition. */
   snapshotCount: number;
   snapshotSum: number;
@@ -84,7 +88,12 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
   };
   const groupId = `${topic}-g`;
   await ensureTopics(brokers, topicSpecs(topics));
-  const expectedSum = await writeBacklog(brokers, topic, orders, garbage);
+  const { sum: expectedSum, cents: expectedCents } = await writeBacklog(
+    brokers,
+    topic,
+    orders,
+    garbage,
+  );
   log(`wrote ${orders} orders and ${garbage} garbage records to ${topic}`);
 
   const args = [
@@ -138,6 +147,7 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
   });
   await writeRecords(brokers, topic, late.map((l) => l.record));
   const lateSum = late.reduce((sum, l) => sum + l.price, 0);
+  const lateCents = late.reduce((sum, l) => sum + toCents(l.price), 0);
   const totalWithLate = total + late.length;
 
   const last = startConsumer(args);
@@ -163,6 +173,8 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     garbage,
     kills: landed,
     expectedSum: expectedSum + lateSum,
+    expectedCents: expectedCents + lateCents,
+    snapshotCents: merged.sumCents,
     snapshotCount: merged.count,
     snapshotSum: merged.sum,
     snapshots,
@@ -177,14 +189,16 @@ async function writeBacklog(
   topic: string,
   orders: number,
   garbage: number,
-): Promise<number> {
+): Promise<{ sum: number; cents: number }> {
   let sum = 0;
+  let cents = 0;
   let junk = 0;
   const every = garbage > 0 ? Math.max(1, Math.floor(orders / garbage)) : Infinity;
   let batch: OutboundRecord[] = [];
   for (let i = 0; i < orders; i++) {
     const price = Math.fround(1 + Math.random() * 999);
     sum += price;
+    cents += toCents(price);
     batch.push(orderRecord(`ORD-${i}`, price, i % 3));
     if (junk < garbage && i % every === every - 1) {
       junk += 1;
@@ -204,7 +218,7 @@ async function writeBacklog(
     throw new Error(`Wrote ${written} records, meant ${orders} orders and ${garbage} garbage`);
   }
   if (junk !== garbage) throw new Error(`Wrote ${junk} garbage records, meant ${garbage}`);
-  return sum;
+  return { sum, cents };
 }
 
 async function waitUntil(

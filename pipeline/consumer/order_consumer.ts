@@ -8,10 +8,9 @@
  */
 import { defer, identity, merge, type Observable, type SchedulerLike, tap } from "rxjs";
 import { createOrderDecoder } from "../avro/order_decoder.ts";
-import { fromKafka } from "../kafka/from_kafka.ts";
+import { fromKafka, type OffsetCommit } from "../kafka/from_kafka.ts";
 import { InFlightGate } from "../kafka/in_flight_gate.ts";
 import { connectProducer, type KafkaSink, type OutboundRecord } from "../kafka/kafka_producer.ts";
-import { readTopic } from "../kafka/read_topic.ts";
 import type { Order } from "../orders/order.ts";
 import { createSimulatedProcessor } from "../orders/simulated_processor.ts";
 import { validateOrder } from "../orders/validate_order.ts";
@@ -21,8 +20,10 @@ import { createOrderHandler } from "./handle_order.ts";
 import { orderChain } from "./order_chain.ts";
 import type { Ordering } from "./ordering.ts";
 import type { OutcomeReport } from "./outcome_report.ts";
-import { parseStatsSnapshot, type StatsSnapshot } from "./stats_snapshot.ts";
-import { createSnapshotPublisher } from "./stats_snapshots.ts";
+import { createOutcomeFold } from "./fold_outcome.ts";
+import { loadLatestSnapshots } from "./load_latest_snapshots.ts";
+import { createPartitionStarts } from "./partition_starts.ts";
+import { createSnapshotPublisher, type SnapshotPublisher } from "./stats_snapshots.ts";
 
 export type { OutcomeReport };
 
@@ -159,10 +160,12 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
   return defer(() => {
     const codec = createOrderDecoder();
     let producer: Promise<KafkaSink> | undefined;
+    const connect = () => producer ??= connectProducer({ brokers, clientId: "order-pipeline-dlq" });
     const sendTo = async (target: string, letters: OutboundRecord[]) => {
-      producer ??= connectProducer({ brokers, clientId: "order-pipeline-dlq" });
-      await (await producer).send(target, letters);
+      await (await connect()).send(target, letters);
     };
+    // Snapshots gate every commit: have their producer ready before the first one.
+    if (statsTopic !== undefined) connect().catch(() => {});
     const handle = createOrderHandler({
       decoder: codec,
       validate: validateOrder,
@@ -185,28 +188,21 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       timed: onOutcome !== undefined,
     });
 
+    // Each partition starts from its latest snapshot, and skips what it covers.
+    const starts = statsTopic === undefined ? undefined : createPartitionStarts({
+      load: () => loadLatestSnapshots({ brokers, statsTopic, groupId }),
+      onError: onSnapshotError,
+    });
     const publisher = (
       snapshotTopic: string,
       select?: (stats: ConsumerStats) => ConsumerStats["partitions"],
     ) =>
-      statsTopic === undefined ? undefined : createSnapshotPublisher({
+      starts === undefined ? undefined : createSnapshotPublisher({
         topic: snapshotTopic,
         groupId,
+        starts,
         select,
-        intervalMs: snapshotIntervalMs,
-        onError: onSnapshotError,
-        load: async () => {
-          const snapshots: StatsSnapshot[] = [];
-          await readTopic({ brokers, topic: statsTopic, clientId: "order-pipeline-stats" }, (r) => {
-            try {
-              snapshots.push(parseStatsSnapshot(r.value));
-            } catch {
-              // a record some other writer left: not ours to read
-            }
-          });
-          return snapshots;
-        },
-        write: (records) => sendTo(statsTopic, records),
+        write: (records) => sendTo(statsTopic!, records),
       });
     const snapshots = publisher(topic);
     // Orders that succeed in a retry round count too: their partitions of the
@@ -214,6 +210,16 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     const retrySnapshots = retryTier === undefined
       ? undefined
       : publisher(retryTier, (stats) => stats.retryPartitions);
+    // A partition's offset moves only to the position of its acknowledged snapshot.
+    const commitThrough = (publisher: SnapshotPublisher | undefined) =>
+      publisher && {
+        commit: (position: OffsetCommit, commitOffsets: (c: OffsetCommit) => Promise<void>) =>
+          publisher.commitThrough(position.partition, commitOffsets).catch((err) => {
+            onSnapshotError?.(err);
+            throw err;
+          }),
+        commitIntervalMs: snapshotIntervalMs,
+      };
 
     const common = { brokers, gate, signal, drainTimeoutMs, sessionTimeoutMs };
     const main$ = fromKafka({
@@ -222,11 +228,9 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       topics: [topic],
       fromBeginning,
       onLag: onLag && ((_topic, partition, lag) => onLag(partition, lag)),
-      onAssignment: (assigned) => {
-        const partitions = assigned.find((a) => a.topic === topic)?.partitions ?? [];
-        snapshots?.assign(partitions);
-        onAssignment?.(partitions);
-      },
+      onAssignment: onAssignment &&
+        ((assigned) => onAssignment(assigned.find((a) => a.topic === topic)?.partitions ?? [])),
+      ...commitThrough(snapshots),
     });
     // Retry records are read in due order per partition: the delay is the same
     // for every round, so the head of a partition is always due first.
@@ -237,16 +241,19 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       fromBeginning: true,
       clientId: "order-pipeline-retry",
       notBefore: (record) => readRetryContext(record).due,
-      onAssignment: retrySnapshots === undefined
-        ? undefined
-        : ((assigned) =>
-          retrySnapshots.assign(assigned.find((a) => a.topic === retryTier)?.partitions ?? [])),
+      ...commitThrough(retrySnapshots),
     });
 
     return (retries$ ? merge(main$, retries$) : main$).pipe(
-      orderChain({ ordering, handle, onOutcome }),
-      snapshots ? snapshots.publish : identity,
-      retrySnapshots ? retrySnapshots.publish : identity,
+      starts ? starts.skipCovered : identity,
+      orderChain({
+        ordering,
+        handle,
+        onOutcome,
+        fold: starts ? createOutcomeFold(starts.startOf) : undefined,
+      }),
+      snapshots ? snapshots.observe : identity,
+      retrySnapshots ? retrySnapshots.observe : identity,
       tap({ finalize: () => void producer?.then((p) => p.disconnect()).catch(() => {}) }),
     );
   });

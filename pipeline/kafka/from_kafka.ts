@@ -59,10 +59,15 @@ export interface FromKafkaOptions {
   /** The broker's `offset.metadata.max.bytes`: commit metadata stays within it. @default 4096 */
   metadataMaxBytes?: number;
   /**
-   * Commits one partition's position. Exactly-once mode puts it in a
-   * transaction instead. @default the consumer's own `commitOffsets`
+   * Commits one partition's position; `commitOffsets` is the consumer's own
+   * commit, for a caller that writes something first (a snapshot) or commits
+   * less. Exactly-once mode puts it in a transaction instead.
+   * @default the consumer's own `commitOffsets`
    */
-  commit?: (commit: OffsetCommit) => Promise<void>;
+  commit?: (
+    commit: OffsetCommit,
+    commitOffsets: (commit: OffsetCommit) => Promise<void>,
+  ) => Promise<void>;
   /**
    * Aborting it stops gracefully: no new records are handed out, records
    * already out get `drainTimeoutMs` to settle, settled offsets are committed,
@@ -147,7 +152,10 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       maxWaitTimeInMs: FETCH_WAIT_MS,
     });
     const admin = kafka.admin();
-    const commit = options.commit ?? commitWith(consumer);
+    const commitOffsets = commitWith(consumer);
+    const commit = options.commit
+      ? (position: OffsetCommit) => options.commit!(position, commitOffsets)
+      : commitOffsets;
     const ledgers = new LedgerBook(admin, groupId, commit, metadataMaxBytes);
     const holds = new DueHolds();
     // Set on unsubscribe or error: unsettled records are left unresolved.
