@@ -9,6 +9,7 @@
 import { defer, identity, merge, type Observable, type SchedulerLike, tap } from "rxjs";
 import { createOrderDecoder } from "../avro/order_decoder.ts";
 import { fromKafka, type OffsetCommit } from "../kafka/from_kafka.ts";
+import type { Delivery } from "../kafka/kafka_record.ts";
 import { InFlightGate } from "../kafka/in_flight_gate.ts";
 import { connectProducer, type KafkaSink, type OutboundRecord } from "../kafka/kafka_producer.ts";
 import type { Order } from "../orders/order.ts";
@@ -20,6 +21,7 @@ import { createOrderHandler } from "./handle_order.ts";
 import { orderChain } from "./order_chain.ts";
 import type { Ordering } from "./ordering.ts";
 import type { OutcomeReport } from "./outcome_report.ts";
+import { createExactlyOnce, type ExactlyOnce } from "./exactly_once.ts";
 import { createOutcomeFold } from "./fold_outcome.ts";
 import { loadLatestSnapshots } from "./load_latest_snapshots.ts";
 import { createPartitionStarts } from "./partition_starts.ts";
@@ -81,6 +83,15 @@ export interface ConsumeOrdersOptions {
   statsTopic?: string;
   /** @default 1000 */
   snapshotIntervalMs?: number;
+  /**
+   * Exactly once (needs `statsTopic`): per input partition, one Kafka
+   * transaction carries its dead letters, retry records, snapshot and
+   * consumed offsets; readers that read committed see each outcome once.
+   * @default false: at least once
+   */
+  exactlyOnce?: boolean;
+  /** How often each partition's transaction commits in exactly-once mode, in ms. @default 200 */
+  transactionIntervalMs?: number;
   /** Told when a snapshot could not be read or written (the next one tries again). */
   onSnapshotError?: (error: unknown) => void;
   /**
@@ -136,6 +147,8 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     onOutcome,
     statsTopic,
     snapshotIntervalMs = 1000,
+    exactlyOnce = false,
+    transactionIntervalMs = 200,
     onSnapshotError,
     retryTopic,
     retryGroupId = `${groupId}-retry`,
@@ -153,6 +166,16 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
   if (retryTopic !== undefined && retryTopic === topic) {
     throw new RangeError(`Cannot consume: 'retryTopic' must differ from 'topic' (${topic})`);
   }
+  if (exactlyOnce && statsTopic === undefined) {
+    throw new RangeError(
+      "Cannot consume: 'exactlyOnce' needs 'statsTopic' (the snapshots ride in each transaction)",
+    );
+  }
+  if (!(transactionIntervalMs > 0)) {
+    throw new RangeError(
+      `Cannot consume: 'transactionIntervalMs' must be > 0 ms, got ${transactionIntervalMs}`,
+    );
+  }
   const retryTier = retryTopic !== undefined && maxRetryRounds > 0 ? retryTopic : undefined;
   // One bound for both sources: the whole consumer holds at most this many unsettled records.
   const gate = new InFlightGate({ perPartition: maxInFlight, total: maxInFlightTotal });
@@ -160,34 +183,25 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
   return defer(() => {
     const codec = createOrderDecoder();
     let producer: Promise<KafkaSink> | undefined;
-    const connect = () => producer ??= connectProducer({ brokers, clientId: "order-pipeline-dlq" });
     const sendTo = async (target: string, letters: OutboundRecord[]) => {
-      await (await connect()).send(target, letters);
+      producer ??= connectProducer({ brokers, clientId: "order-pipeline-dlq" });
+      await (await producer).send(target, letters);
     };
-    // Snapshots gate every commit: have their producer ready before the first one.
-    if (statsTopic !== undefined) connect().catch(() => {});
-    const handle = createOrderHandler({
-      decoder: codec,
-      validate: validateOrder,
-      process: createSimulatedProcessor({ failRate, seed, isFaulty }),
-      retry: {
-        count: maxRetries,
-        backoff: { baseDelay: backoffMs, maxDelay: Math.max(backoffMs, maxBackoffMs) },
-        scheduler,
-      },
-      routes: {
-        deadLetters: { write: (letter) => sendTo(dlqTopic, [letter]) },
-        retries: retryTier === undefined
-          ? undefined
-          : { write: (letter) => sendTo(retryTier, [letter]) },
-        maxRetryRounds,
-        retryDelayMs,
-        groupId,
-      },
-      retryTopic: retryTier,
-      timed: onOutcome !== undefined,
-    });
-
+    // Snapshots gate every commit: a producer of their own, ready before the
+    // first commit, that no burst of dead letters queues behind.
+    const statsProducer = statsTopic === undefined
+      ? undefined
+      : connectProducer({ brokers, clientId: "order-pipeline-stats" });
+    statsProducer?.catch(() => {});
+    const routes = {
+      deadLetters: { write: (letter: OutboundRecord) => sendTo(dlqTopic, [letter]) },
+      retries: retryTier === undefined
+        ? undefined
+        : { write: (letter: OutboundRecord) => sendTo(retryTier, [letter]) },
+      maxRetryRounds,
+      retryDelayMs,
+      groupId,
+    };
     // Each partition starts from its latest snapshot, and skips what it covers.
     const starts = statsTopic === undefined ? undefined : createPartitionStarts({
       load: () => loadLatestSnapshots({ brokers, statsTopic, groupId }),
@@ -202,7 +216,7 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
         groupId,
         starts,
         select,
-        write: (records) => sendTo(statsTopic!, records),
+        write: async (records) => void await (await statsProducer!).send(statsTopic!, records),
       });
     const snapshots = publisher(topic);
     // Orders that succeed in a retry round count too: their partitions of the
@@ -210,16 +224,61 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     const retrySnapshots = retryTier === undefined
       ? undefined
       : publisher(retryTier, (stats) => stats.retryPartitions);
+    const eos = !exactlyOnce || !snapshots ? undefined : {
+      main: createExactlyOnce({ brokers, groupId, topic, statsTopic: statsTopic!, snapshots }),
+      retry: retryTier === undefined || !retrySnapshots ? undefined : createExactlyOnce({
+        brokers,
+        groupId: retryGroupId,
+        topic: retryTier,
+        statsTopic: statsTopic!,
+        snapshots: retrySnapshots,
+      }),
+    };
+    const handle = createOrderHandler({
+      decoder: codec,
+      validate: validateOrder,
+      process: createSimulatedProcessor({ failRate, seed, isFaulty }),
+      retry: {
+        count: maxRetries,
+        backoff: { baseDelay: backoffMs, maxDelay: Math.max(backoffMs, maxBackoffMs) },
+        scheduler,
+      },
+      routes: eos === undefined ? routes : (delivery: Delivery) => {
+        // Exactly once: a record's letters wait for its partition's transaction.
+        const writer = delivery.record.topic === topic ? eos.main : eos.retry!;
+        const hold = (target: string) => ({
+          write: (letter: OutboundRecord) => writer.hold(delivery, target, letter),
+        });
+        return {
+          ...routes,
+          deadLetters: hold(dlqTopic),
+          retries: retryTier === undefined ? undefined : hold(retryTier),
+        };
+      },
+      retryTopic: retryTier,
+      timed: onOutcome !== undefined,
+    });
+
     // A partition's offset moves only to the position of its acknowledged snapshot.
-    const commitThrough = (publisher: SnapshotPublisher | undefined) =>
+    // Exactly once: the partition's transaction, every `transactionIntervalMs`.
+    const commitThrough = (publisher?: SnapshotPublisher, writer?: ExactlyOnce) =>
       publisher && {
         commit: (position: OffsetCommit, commitOffsets: (c: OffsetCommit) => Promise<void>) =>
-          publisher.commitThrough(position.partition, commitOffsets).catch((err) => {
-            onSnapshotError?.(err);
-            throw err;
-          }),
-        commitIntervalMs: snapshotIntervalMs,
+          (writer ? writer.commit(position) : publisher.commitThrough(position, commitOffsets))
+            .catch((err) => {
+              onSnapshotError?.(err);
+              throw err;
+            }),
+        commitIntervalMs: writer ? transactionIntervalMs : snapshotIntervalMs,
       };
+    // On assignment, exactly once fences zombies before anything is read.
+    const assignTo = (source: string, writer?: ExactlyOnce, told?: (p: number[]) => void) =>
+      (writer || told) &&
+      ((assigned: ReadonlyArray<{ topic: string; partitions: number[] }>) => {
+        const partitions = assigned.find((a) => a.topic === source)?.partitions ?? [];
+        told?.(partitions);
+        return writer?.assign(partitions);
+      });
 
     const common = { brokers, gate, signal, drainTimeoutMs, sessionTimeoutMs };
     const main$ = fromKafka({
@@ -228,9 +287,8 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       topics: [topic],
       fromBeginning,
       onLag: onLag && ((_topic, partition, lag) => onLag(partition, lag)),
-      onAssignment: onAssignment &&
-        ((assigned) => onAssignment(assigned.find((a) => a.topic === topic)?.partitions ?? [])),
-      ...commitThrough(snapshots),
+      onAssignment: assignTo(topic, eos?.main, onAssignment),
+      ...commitThrough(snapshots, eos?.main),
     });
     // Retry records are read in due order per partition: the delay is the same
     // for every round, so the head of a partition is always due first.
@@ -241,7 +299,8 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       fromBeginning: true,
       clientId: "order-pipeline-retry",
       notBefore: (record) => readRetryContext(record).due,
-      ...commitThrough(retrySnapshots),
+      onAssignment: assignTo(retryTier, eos?.retry),
+      ...commitThrough(retrySnapshots, eos?.retry),
     });
 
     return (retries$ ? merge(main$, retries$) : main$).pipe(
@@ -254,7 +313,15 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       }),
       snapshots ? snapshots.observe : identity,
       retrySnapshots ? retrySnapshots.observe : identity,
-      tap({ finalize: () => void producer?.then((p) => p.disconnect()).catch(() => {}) }),
+      tap({
+        finalize: () => {
+          for (const p of [producer, statsProducer]) {
+            void p?.then((p) => p.disconnect()).catch(() => {});
+          }
+          void eos?.main.close().catch(() => {});
+          void eos?.retry?.close().catch(() => {});
+        },
+      }),
     );
   });
 }

@@ -65,7 +65,7 @@ interface Entry {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { lastValueFrom, of, toArray } from "rxjs";
+ * import { concat, ignoreElements, lastValueFrom, of, timer, toArray } from "rxjs";
  * import { createPartitionStarts } from "./partition_starts.ts";
  * import { OffsetLedger } from "../kafka/offset_ledger.ts";
  * import type { Delivery } from "../kafka/kafka_record.ts";
@@ -82,7 +82,9 @@ interface Entry {
  *   return { record, ledger, settle: () => ledger.settle(offset) } as unknown as Delivery;
  * };
  * const passed = await lastValueFrom(
- *   of(delivery(0), delivery(1), delivery(2)).pipe(starts.skipCovered, toArray()),
+ *   // (the source stays open while the snapshot loads, as a consumer's does)
+ *   concat(of(delivery(0), delivery(1), delivery(2)), timer(10).pipe(ignoreElements()))
+ *     .pipe(starts.skipCovered, toArray()),
  * );
  * assert.deepEqual(passed.map((d) => d.record.offset), ["2"]);
  * assert.equal(ledger.nextOffset, 2); // the covered ones are settled
@@ -133,9 +135,6 @@ export function createPartitionStarts(options: PartitionStartsOptions): Partitio
   const skipCovered: OperatorFunction<Delivery, Delivery> = (source) =>
     new Observable<Delivery>((subscriber) => {
       let closed = false;
-      // Deliveries waiting for a load, and whether the source completed meanwhile.
-      let waiting = 0;
-      let completed = false;
       const pass = (delivery: Delivery, entry: Entry) => {
         if (isCovered(entry.start!.coverage, delivery.record.offset)) delivery.settle();
         else subscriber.next(delivery);
@@ -146,6 +145,8 @@ export function createPartitionStarts(options: PartitionStartsOptions): Partitio
           if (entry === undefined) {
             entry = { waiting: [] };
             entries.set(delivery.ledger, entry);
+            // A new assignment: the last one's start is no longer current.
+            latest.delete(snapshotKey(delivery.record.topic, delivery.record.partition));
             const loaded = entry;
             queued.push({
               delivery,
@@ -153,24 +154,19 @@ export function createPartitionStarts(options: PartitionStartsOptions): Partitio
               release: () => {
                 const held = loaded.waiting;
                 loaded.waiting = [];
-                waiting -= held.length;
-                if (closed) return;
-                for (const d of held) pass(d, loaded);
-                if (completed && waiting === 0) subscriber.complete();
+                if (!closed) { for (const d of held) pass(d, loaded); }
               },
             });
             void readQueued();
           }
           if (entry.start === undefined) {
             entry.waiting.push(delivery);
-            waiting++;
           } else pass(delivery, entry);
         },
         error: (err) => subscriber.error(err),
-        complete: () => {
-          completed = true;
-          if (waiting === 0) subscriber.complete();
-        },
+        // The source completes after its drain: what still waits for a load
+        // was not drained in time and stays unsettled (so uncommitted).
+        complete: () => subscriber.complete(),
       });
       return () => {
         closed = true;

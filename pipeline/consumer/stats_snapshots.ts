@@ -15,6 +15,7 @@
  */
 import { type MonoTypeOperatorFunction, tap } from "rxjs";
 import type { OffsetCommit } from "../kafka/from_kafka.ts";
+import type { LedgerPosition } from "../kafka/offset_ledger.ts";
 import { DEFAULT_METADATA_MAX_BYTES, encodeOffsetMap } from "../kafka/offset_map.ts";
 import type { ConsumerStats } from "./consumer_stats.ts";
 import type { PartitionStarts } from "./partition_starts.ts";
@@ -49,15 +50,22 @@ export interface SnapshotPublisherOptions {
 export interface SnapshotPublisher {
   /** Passes the statistics on unchanged, keeping the latest. */
   observe: MonoTypeOperatorFunction<ConsumerStats>;
-  /** The partition's snapshot as of now, or undefined before its start is loaded. */
-  snapshot(partition: number): StatsSnapshot | undefined;
+  /**
+   * The partition's snapshot as of now, when its ledger is at `position`
+   * (the position the source is about to commit); undefined before the
+   * partition's start is loaded, or when the loaded start is of another
+   * assignment.
+   */
+  snapshot(position: OffsetCommit): StatsSnapshot | undefined;
+  /** The ledger of the partition's current assignment. */
+  ledger(partition: number): LedgerPosition | undefined;
   /**
    * At-least-once commit of one partition: writes its snapshot (unless the
    * same one was written last), waits for the acknowledgement, then commits
    * the group's offset to the snapshot's position with `commitOffsets`.
    */
   commitThrough(
-    partition: number,
+    position: OffsetCommit,
     commitOffsets: (commit: OffsetCommit) => Promise<void>,
   ): Promise<void>;
 }
@@ -68,7 +76,7 @@ export interface SnapshotPublisher {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { lastValueFrom, of, toArray } from "rxjs";
+ * import { concat, ignoreElements, lastValueFrom, of, timer, toArray } from "rxjs";
  * import { createPartitionStarts } from "./partition_starts.ts";
  * import { createSnapshotPublisher } from "./stats_snapshots.ts";
  * import { OffsetLedger } from "../kafka/offset_ledger.ts";
@@ -79,7 +87,9 @@ export interface SnapshotPublisher {
  * ledger.admit(0);
  * const record = { topic: "orders", partition: 0, offset: "0" };
  * const delivery = { record, ledger, settle: () => ledger.settle(0) } as unknown as Delivery;
- * await lastValueFrom(of(delivery).pipe(starts.skipCovered, toArray()));
+ * await lastValueFrom(
+ *   concat(of(delivery), timer(10).pipe(ignoreElements())).pipe(starts.skipCovered, toArray()),
+ * );
  * ledger.settle(0);
  * const written: string[] = [];
  * const publisher = createSnapshotPublisher({
@@ -87,7 +97,8 @@ export interface SnapshotPublisher {
  *   write: (records) => Promise.resolve(void written.push(...records.map((r) => r.key))),
  * });
  * const committed: string[] = [];
- * await publisher.commitThrough(0, (c) => Promise.resolve(void committed.push(c.offset)));
+ * const position = { topic: "orders", partition: 0, offset: "1", metadata: "" };
+ * await publisher.commitThrough(position, (c) => Promise.resolve(void committed.push(c.offset)));
  * assert.deepEqual(written, ["orders:0"]);
  * assert.deepEqual(committed, ["1"]);
  * ```
@@ -106,9 +117,9 @@ export function createSnapshotPublisher(options: SnapshotPublisherOptions): Snap
   /** What was last written per partition, to skip unchanged ones. */
   const written = new Map<number, string>();
 
-  const snapshot = (partition: number): StatsSnapshot | undefined => {
+  const snapshot = ({ partition, offset }: OffsetCommit): StatsSnapshot | undefined => {
     const start = starts.current(topic, partition);
-    if (start === undefined) return undefined;
+    if (start === undefined || String(start.ledger.nextOffset) !== offset) return undefined;
     const state = latest ? select(latest)[partition] : undefined;
     // Nothing folded since this assignment began: the loaded snapshot's aggregate.
     const aggregate = state?.epoch === start.epoch ? state.aggregate : start.aggregate;
@@ -132,8 +143,10 @@ export function createSnapshotPublisher(options: SnapshotPublisherOptions): Snap
   return {
     observe: tap((stats) => latest = stats),
     snapshot,
-    async commitThrough(partition, commitOffsets) {
-      const taken = snapshot(partition);
+    ledger: (partition) => starts.current(topic, partition)?.ledger,
+    async commitThrough(position, commitOffsets) {
+      const { partition } = position;
+      const taken = snapshot(position);
       if (taken === undefined) return;
       const mark = JSON.stringify([
         taken.count,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { from, lastValueFrom, scan, Subject, toArray } from "rxjs";
+import { concat, from, ignoreElements, lastValueFrom, scan, Subject, timer, toArray } from "rxjs";
 import type { Delivery } from "../kafka/kafka_record.ts";
 import { OffsetLedger } from "../kafka/offset_ledger.ts";
 import type { ConsumerStats } from "./consumer_stats.ts";
@@ -38,6 +38,13 @@ function deliveries(ledger: OffsetLedger, partition: number, offsets: number[]):
     settle: () => ledger.settle(offset),
   }));
 }
+
+const position = (ledger: OffsetLedger, partition: number) => ({
+  topic: "orders",
+  partition,
+  offset: String(ledger.nextOffset),
+  metadata: ledger.metadata(),
+});
 
 const processed = (delivery: Delivery): Settled => ({
   outcome: {
@@ -79,7 +86,9 @@ function setUp(stored: StatsSnapshot[]) {
   const fold = createOutcomeFold(starts.startOf);
   // What the chain does: settle, then fold, in one step.
   const run = async (input: Delivery[]) => {
-    const passed = await lastValueFrom(from(input).pipe(starts.skipCovered, toArray()));
+    // The source stays open while the snapshots load, as a consumer's does.
+    const source = concat(from(input), timer(10).pipe(ignoreElements()));
+    const passed = await lastValueFrom(source.pipe(starts.skipCovered, toArray()));
     const stats$ = new Subject<ConsumerStats>();
     const last = lastValueFrom(stats$.pipe(publisher.observe, toArray()));
     from(passed).pipe(scan((stats, d) => {
@@ -107,7 +116,7 @@ Deno.test("the fold skips covered offsets: below nextOffset and settled beyond i
   const passed = await run(deliveries(ledger, 0, [3, 4, 5, 6, 7, 8, 9]));
   assert.deepEqual(passed, [5, 6, 8, 9]);
   assert.equal(ledger.nextOffset, 10);
-  await publisher.commitThrough(0, commitOffsets);
+  await publisher.commitThrough(position(ledger, 0), commitOffsets);
   const [taken] = written;
   assert.equal(taken.count, 10);
   assert.equal(taken.sumCents, (0 + 1 + 2 + 3 + 4 + 5 + 6 + 7 + 8 + 9) * 100);
@@ -121,12 +130,12 @@ Deno.test("a snapshot carries the settled offsets beyond its prefix, and is writ
   const out = deliveries(ledger, 1, [0, 1, 2, 3]);
   // 1 is still in flight: only 0, 2 and 3 settle.
   await run([out[0], out[2], out[3]]);
-  await publisher.commitThrough(1, commitOffsets);
+  await publisher.commitThrough(position(ledger, 1), commitOffsets);
   assert.deepEqual(calls, ["snapshot 1@1", "commit 1@1"]);
   assert.deepEqual(written[0].settledBeyond, [[1, 2]]);
   assert.equal(written[0].count, 3);
   // Nothing new: the offset is committed again, the snapshot is not rewritten.
-  await publisher.commitThrough(1, commitOffsets);
+  await publisher.commitThrough(position(ledger, 1), commitOffsets);
   assert.deepEqual(calls, ["snapshot 1@1", "commit 1@1", "commit 1@1"]);
 });
 
@@ -134,7 +143,7 @@ Deno.test("a new assignment starts from the latest snapshot, not from what this 
   const { run, publisher, written, commitOffsets } = setUp([]);
   const first = new OffsetLedger(0);
   await run(deliveries(first, 2, [0, 1, 2]));
-  await publisher.commitThrough(2, commitOffsets);
+  await publisher.commitThrough(position(first, 2), commitOffsets);
   assert.equal(written.at(-1)?.count, 3);
   // The partition comes back after another member counted up to offset 10.
   const again = setUp([
@@ -142,7 +151,7 @@ Deno.test("a new assignment starts from the latest snapshot, not from what this 
   ]);
   const second = new OffsetLedger(3);
   assert.deepEqual(await again.run(deliveries(second, 2, [3, 9, 10, 11])), [10, 11]);
-  await again.publisher.commitThrough(2, again.commitOffsets);
+  await again.publisher.commitThrough(position(second, 2), again.commitOffsets);
   assert.equal(again.written.at(-1)?.count, 12);
   assert.equal(again.written.at(-1)?.sumCents, 4500 + 1000 + 1100);
 });

@@ -85,8 +85,15 @@ export interface FromKafkaOptions {
   sessionTimeoutMs?: number;
   /** Told each partition's lag (high watermark minus the next offset to fetch) after each batch. */
   onLag?: (topic: string, partition: number, lag: number) => void;
-  /** Told when partitions are assigned or revoked by a rebalance. */
-  onAssignment?: (assigned: ReadonlyArray<{ topic: string; partitions: number[] }>) => void;
+  /**
+   * Told when partitions are assigned or revoked by a rebalance. When it
+   * returns a promise, no partition's committed position is read (and no
+   * record handed out) before it resolves: exactly-once mode fences zombies
+   * there. If it rejects, the Observable errors.
+   */
+  onAssignment?: (
+    assigned: ReadonlyArray<{ topic: string; partitions: number[] }>,
+  ) => void | Promise<void>;
   /** Told when a commit failed; the next one tries again. */
   onCommitError?: (error: unknown) => void;
   /**
@@ -163,6 +170,8 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
     let stopping = signal?.aborted ?? false;
     let inFlight = 0;
     let drained: (() => void) | undefined;
+    // What the last assignment's `onAssignment` returned: awaited before a ledger opens.
+    let assignmentReady: Promise<void> = Promise.resolve();
     // A paused partition is resumed only while the source is live.
     const whileLive = (resume: () => void) => () => {
       if (!abandoned && !stopping) resume();
@@ -172,6 +181,7 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       const { batch, resolveOffset, heartbeat, isRunning, isStale, pause } = payload;
       const { topic, partition, messages } = batch;
       const name = `${topic}/${partition}`;
+      await assignmentReady;
       const ledger = await ledgers.open(topic, partition, messages[0]?.offset);
       let lastYield = Date.now();
       // The offset after the last record handed out or skipped: where fetching goes on.
@@ -233,7 +243,10 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
         [topic, partitions],
       ) => ({ topic, partitions }));
       ledgers.keepOnly(assigned);
-      onAssignment?.(assigned);
+      assignmentReady = Promise.resolve(onAssignment?.(assigned));
+      assignmentReady.catch((err) => {
+        if (!abandoned) subscriber.error(err);
+      });
     });
     // Before partitions move, commit what is settled, so the next owner repeats little.
     const removeRebalancing = consumer.on(REBALANCING, () => ledgers.commitDue(onCommitError));
