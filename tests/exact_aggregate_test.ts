@@ -3,8 +3,14 @@
 // order once, with the exact sum; exactly once, the DLQ holds each garbage
 // record once.
 import { equal, ok } from "node:assert/strict";
-import { assertExact, type Backlog, prepareBacklog, waitUntil } from "./_crash_loop.ts";
-import { outcomes, startConsumer } from "./_consumer_process.ts";
+import {
+  assertExact,
+  type Backlog,
+  finalCounts,
+  prepareBacklog,
+  waitUntil,
+} from "./_crash_loop.ts";
+import { type ConsumeLine, outcomes, startConsumer } from "./_consumer_process.ts";
 import { testBrokers } from "./_shared_broker.ts";
 
 const ORDERS = 6_000;
@@ -23,12 +29,19 @@ const exact = (brokers: string[], backlog: Backlog, args: string[]) =>
     exactlyOnce: args.includes("--exactly-once"),
   });
 
-/** Starts a consumer that drains what is left, then stops it with SIGINT. */
-async function finish(backlog: Backlog) {
+/** Starts a consumer that drains what is left, then stops it with SIGINT; its summary. */
+async function finish(backlog: Backlog): Promise<ConsumeLine> {
   const last = startConsumer(backlog.args);
   await waitUntil(async () => await backlog.committedTotal() >= backlog.total, last, 600_000);
   last.kill("SIGINT");
   equal(await last.finished(), 0);
+  return summaryOf(last.lines);
+}
+
+function summaryOf(lines: ConsumeLine[]): ConsumeLine {
+  const summary = lines.findLast((line) => line.type === "summary");
+  ok(summary, "the consumer printed its summary");
+  return summary;
 }
 
 for (const mode of MODES) {
@@ -47,8 +60,12 @@ for (const mode of MODES) {
     equal(await first.finished(), 0);
     const committed = await backlog.committedTotal();
     ok(committed < backlog.total, `stopped mid-stream (${committed} of ${backlog.total})`);
-    await finish(backlog);
+    const summaries = [summaryOf(first.lines), await finish(backlog)];
     await exact(brokers, backlog, mode.args);
+    // Agreement: the two runs' summaries (whence the metrics) count what the snapshots count.
+    const { merged } = await finalCounts(brokers, backlog.topics, backlog.groupId);
+    equal(summaries.reduce((n, s) => n + Number(s.processed), 0), merged.count);
+    equal(summaries.reduce((n, s) => n + Math.round(Number(s.sum) * 100), 0), merged.sumCents);
   });
 
   Deno.test(`${mode.name}: two consumers, one killed mid-stream: the aggregate is exact`, async () => {
