@@ -4,6 +4,7 @@ import type { Delivery } from "../kafka/kafka_record.ts";
 import { OffsetLedger } from "../kafka/offset_ledger.ts";
 import { createPartitionStarts } from "./partition_starts.ts";
 import type { StatsSnapshot } from "./stats_snapshot.ts";
+import { ledgerDelivery } from "./_test_deliveries.ts";
 
 const snapshot: StatsSnapshot = {
   topic: "orders",
@@ -17,22 +18,7 @@ const snapshot: StatsSnapshot = {
   updatedAt: 0,
 };
 
-function delivery(ledger: OffsetLedger, partition: number, offset: number): Delivery {
-  ledger.admit(offset);
-  return {
-    record: {
-      topic: "orders",
-      partition,
-      offset: String(offset),
-      key: null,
-      value: null,
-      headers: {},
-      timestamp: "0",
-    },
-    ledger,
-    settle: () => ledger.settle(offset),
-  };
-}
+const delivery = ledgerDelivery;
 
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -8,6 +8,7 @@ import { createPartitionStarts } from "./partition_starts.ts";
 import type { Settled } from "./settled.ts";
 import { parseStatsSnapshot, type StatsSnapshot } from "./stats_snapshot.ts";
 import { createSnapshotPublisher } from "./stats_snapshots.ts";
+import { ledgerDelivery } from "./_test_deliveries.ts";
 
 const snapshot = (partition: number, fields: Partial<StatsSnapshot>): StatsSnapshot => ({
   topic: "orders",
@@ -24,19 +25,7 @@ const snapshot = (partition: number, fields: Partial<StatsSnapshot>): StatsSnaps
 
 /** Deliveries of `offsets` of partition `partition` on `ledger`, each price = offset. */
 function deliveries(ledger: OffsetLedger, partition: number, offsets: number[]): Delivery[] {
-  return offsets.filter((o) => ledger.admit(o)).map((offset) => ({
-    record: {
-      topic: "orders",
-      partition,
-      offset: String(offset),
-      key: null,
-      value: null,
-      headers: {},
-      timestamp: "0",
-    },
-    ledger,
-    settle: () => ledger.settle(offset),
-  }));
+  return offsets.map((offset) => ledgerDelivery(ledger, partition, offset));
 }
 
 const position = (ledger: OffsetLedger, partition: number) => ({
