@@ -25,6 +25,12 @@ export interface PartitionStart {
   readonly ledger: LedgerPosition;
   /** The loaded snapshot's aggregate (empty when there was none). */
   readonly aggregate: Aggregate;
+  /**
+   * What the loaded snapshot covers. The ledger may start below it (the
+   * group's offset was committed before that snapshot, or without its map),
+   * so a snapshot of this assignment covers both.
+   */
+  readonly coverage: SnapshotCoverage;
 }
 
 /** Options for {@link createPartitionStarts}. */
@@ -55,7 +61,7 @@ export interface PartitionStarts {
 }
 
 interface Entry {
-  start?: PartitionStart & { coverage: SnapshotCoverage };
+  start?: PartitionStart;
   waiting: Delivery[];
 }
 

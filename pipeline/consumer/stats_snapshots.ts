@@ -123,8 +123,14 @@ export function createSnapshotPublisher(options: SnapshotPublisherOptions): Snap
     const state = latest ? select(latest)[partition] : undefined;
     // Nothing folded since this assignment began: the loaded snapshot's aggregate.
     const aggregate = state?.epoch === start.epoch ? state.aggregate : start.aggregate;
-    const next = start.ledger.nextOffset;
-    const runs = settledBeyondRuns(BigInt(next), start.ledger.settledBeyond().map(BigInt));
+    // What the loaded snapshot covers and what the ledger settled since, together:
+    // the aggregate counts both, so the position must say both.
+    const { ledger, coverage } = start;
+    const beyond = new Set(ledger.settledBeyond());
+    for (const offset of coverage.settledBeyond ?? []) beyond.add(Number(offset));
+    let next = Math.max(ledger.nextOffset, Number(coverage.nextOffset));
+    while (beyond.delete(next)) next++;
+    const runs = settledBeyondRuns(BigInt(next), [...beyond].map(BigInt));
     const taken: StatsSnapshot = {
       topic,
       partition,

@@ -162,3 +162,24 @@ Deno.test("a record of an earlier assignment, settled late, leaves the partition
   assert.equal(afterOld.partitions[0].aggregate.count, 6);
   assert.equal(afterOld.processed, 2);
 });
+
+Deno.test("a snapshot taken before the ledger reaches the loaded one still covers all the loaded one did", async () => {
+  // Covers 0..4, 8 and 9; the group's offset was committed at 2, before it.
+  const stored = snapshot(0, {
+    count: 7,
+    sumCents: 700,
+    min: 1,
+    max: 1,
+    nextOffset: "5",
+    settledBeyond: [[3, 2]],
+  });
+  const { run, publisher, written, calls, commitOffsets } = setUp([stored]);
+  const ledger = new OffsetLedger(2);
+  assert.deepEqual(await run(deliveries(ledger, 0, [2, 3])), []);
+  assert.equal(ledger.nextOffset, 4);
+  await publisher.commitThrough(position(ledger, 0), commitOffsets);
+  assert.equal(written[0].count, 7);
+  assert.equal(written[0].nextOffset, "5");
+  assert.deepEqual(written[0].settledBeyond, [[3, 2]]);
+  assert.deepEqual(calls, ["snapshot 0@5", "commit 0@5"]);
+});
