@@ -39,6 +39,9 @@ import {
   throughputRatio,
 } from "./_summary.ts";
 
+// The transaction interval of the exactly-once row: consume's default.
+const EOS_INTERVAL_MS = 200;
+
 const HELP =
   `Usage: deno task bench [--messages N] [--quick] [--repeat N] [--only IDS] [--out-dir DIR]
 
@@ -114,6 +117,7 @@ export async function main(args: string[]): Promise<number> {
     const topic = `bench-orders-${nonce}`;
     const backlogTopic = `bench-backlog-${nonce}`;
     const dlqTopic = `bench-dlq-${nonce}`;
+    const statsTopic = `bench-stats-${nonce}`;
     const produceTopic = `bench-produce-${nonce}`;
     const backlog = Math.max(1000, Math.round(messages / 10));
     const tutorialProduced = Math.min(messages, Math.max(500, Math.round(messages / 200)));
@@ -122,6 +126,7 @@ export async function main(args: string[]): Promise<number> {
       { name: topic, partitions: 3 },
       { name: backlogTopic, partitions: 3 },
       { name: dlqTopic, partitions: 1 },
+      { name: statsTopic, partitions: 1, config: { "cleanup.policy": "compact" } },
       { name: produceTopic, partitions: 3 },
     ]);
     await preload(brokerList, topic, messages, log);
@@ -199,6 +204,28 @@ export async function main(args: string[]): Promise<number> {
         "(d') our pipeline, 10% transient failures",
         "pipeline_consumer.ts",
         pipelineArgs("d10", topic, messages, "0.1"),
+        consumeFlags,
+      ),
+      // Exactly once against at least once, both with snapshots (which exactly once needs).
+      denoContender(
+        "e",
+        "(e) our pipeline, at-least-once, snapshots",
+        "pipeline_consumer.ts",
+        (ctx) => [...pipelineArgs("e", topic, messages, "0")(ctx), "--stats-topic", statsTopic],
+        consumeFlags,
+      ),
+      denoContender(
+        "eos",
+        `(e') our pipeline, exactly-once, ${EOS_INTERVAL_MS} ms transactions`,
+        "pipeline_consumer.ts",
+        (ctx) => [
+          ...pipelineArgs("eos", topic, messages, "0")(ctx),
+          "--stats-topic",
+          statsTopic,
+          "--exactly-once",
+          "--transaction-interval",
+          String(EOS_INTERVAL_MS),
+        ],
         consumeFlags,
       ),
       ...(secured

@@ -6,12 +6,13 @@
 //
 // As a test helper: `runCrashLoop({ brokers, ... })`. By hand, against a broker:
 //   KAFKA_BROKERS=127.0.0.1:19192 deno run -A tests/_crash_loop.ts [orders] [kills] [-- consume flags]
+import { equal } from "node:assert/strict";
 import { topicSpecs } from "../pipeline/config.ts";
 import { loadLatestSnapshots } from "../pipeline/consumer/load_latest_snapshots.ts";
 import { snapshotAggregate, type StatsSnapshot } from "../pipeline/consumer/stats_snapshot.ts";
 import { committedOffsets, ensureTopics, topicOffsets } from "../pipeline/kafka/topics.ts";
 import type { OutboundRecord } from "../pipeline/kafka/kafka_producer.ts";
-import { mergeAggregates } from "../pipeline/operators/aggregate.ts";
+import { type Aggregate, mergeAggregates, toCents } from "../pipeline/operators/aggregate.ts";
 import {
   type ConsumerProcess,
   outcomes,
@@ -52,6 +53,10 @@ export interface CrashLoopResult {
   kills: number;
   /** Sum of the float32 prices written, added in writing order. */
   expectedSum: number;
+  /** Sum of the prices written in whole cents, as the aggregate keeps it: exact. */
+  expectedCents: number;
+  /** The merge's sum in whole cents. */
+  snapshotCents: number;
   /** The merge of the latest snapshot of every input partition. */
   snapshotCount: number;
   snapshotSum: number;
@@ -75,39 +80,10 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     args: extra = [],
     log = () => {},
   } = options;
-  const topic = `${label}-${crypto.randomUUID().slice(0, 8)}`;
-  const topics = {
-    orders: topic,
-    retry: `${topic}-retry`,
-    dlq: `${topic}-dlq`,
-    stats: `${topic}-stats`,
-  };
-  const groupId = `${topic}-g`;
-  await ensureTopics(brokers, topicSpecs(topics));
-  const expectedSum = await writeBacklog(brokers, topic, orders, garbage);
+  const backlog = await prepareBacklog({ brokers, label, orders, garbage, args: extra });
+  const { topics, groupId, args, total, committedTotal } = backlog;
+  const topic = topics.orders;
   log(`wrote ${orders} orders and ${garbage} garbage records to ${topic}`);
-
-  const args = [
-    `--brokers=${brokers.join(",")}`,
-    `--topic=${topics.orders}`,
-    `--retry-topic=${topics.retry}`,
-    `--dlq-topic=${topics.dlq}`,
-    `--stats-topic=${topics.stats}`,
-    `--group=${groupId}`,
-    "--from-beginning",
-    // Every valid order stays out of the retry tier and the DLQ, so all of
-    // them belong in the aggregate.
-    ...SLOW_DRAIN_ARGS,
-    ...extra,
-  ];
-  const total = orders + garbage;
-  const committedTotal = async () => {
-    let sum = 0n;
-    for (const offset of (await committedOffsets(brokers, groupId, topic)).values()) {
-      if (offset > 0n) sum += offset;
-    }
-    return Number(sum);
-  };
 
   let landed = 0;
   while (landed < kills) {
@@ -138,6 +114,7 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
   });
   await writeRecords(brokers, topic, late.map((l) => l.record));
   const lateSum = late.reduce((sum, l) => sum + l.price, 0);
+  const lateCents = late.reduce((sum, l) => sum + toCents(l.price), 0);
   const totalWithLate = total + late.length;
 
   const last = startConsumer(args);
@@ -146,6 +123,107 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
   const code = await last.finished();
   log(`the last run drained the backlog and stopped with exit code ${code}`);
 
+  const { snapshots, merged, letters, origins } = await finalCounts(brokers, topics, groupId);
+  return {
+    topics,
+    groupId,
+    orders: orders + late.length,
+    garbage,
+    kills: landed,
+    expectedSum: backlog.expectedSum + lateSum,
+    expectedCents: backlog.expectedCents + lateCents,
+    snapshotCents: merged.sumCents,
+    snapshotCount: merged.count,
+    snapshotSum: merged.sum,
+    snapshots,
+    deadLetters: letters.length,
+    distinctDeadLetters: origins.size,
+  };
+}
+
+/** A backlog on fresh topics, and the consume flags that drain it. */
+export interface Backlog {
+  topics: { orders: string; retry: string; dlq: string; stats: string };
+  groupId: string;
+  /** Consume flags: the topics, the group, the slow drain and the extra ones. */
+  args: string[];
+  /** Records written (orders and garbage). */
+  total: number;
+  expectedSum: number;
+  /** The prices' sum in whole cents. */
+  expectedCents: number;
+  /** The group's committed offsets, summed over the partitions. */
+  committedTotal(): Promise<number>;
+}
+
+/** Makes the topics and writes `orders` valid orders and `garbage` garbage records on 3 partitions. */
+export async function prepareBacklog(options: {
+  brokers: string[];
+  label: string;
+  orders: number;
+  garbage: number;
+  args?: string[];
+}): Promise<Backlog> {
+  const { brokers, label, orders, garbage, args: extra = [] } = options;
+  const topic = `${label}-${crypto.randomUUID().slice(0, 8)}`;
+  const topics = {
+    orders: topic,
+    retry: `${topic}-retry`,
+    dlq: `${topic}-dlq`,
+    stats: `${topic}-stats`,
+  };
+  const groupId = `${topic}-g`;
+  await ensureTopics(brokers, topicSpecs(topics));
+  const { sum, cents } = await writeBacklog(brokers, topic, orders, garbage);
+  const args = [
+    `--brokers=${brokers.join(",")}`,
+    `--topic=${topics.orders}`,
+    `--retry-topic=${topics.retry}`,
+    `--dlq-topic=${topics.dlq}`,
+    `--stats-topic=${topics.stats}`,
+    `--group=${groupId}`,
+    "--from-beginning",
+    // Every valid order stays out of the retry tier and the DLQ, so all of
+    // them belong in the aggregate.
+    ...SLOW_DRAIN_ARGS,
+    ...extra,
+  ];
+  const committedTotal = async () => {
+    let total = 0n;
+    for (const offset of (await committedOffsets(brokers, groupId, topic)).values()) {
+      if (offset > 0n) total += offset;
+    }
+    return Number(total);
+  };
+  return {
+    topics,
+    groupId,
+    args,
+    total: orders + garbage,
+    expectedSum: sum,
+    expectedCents: cents,
+    committedTotal,
+  };
+}
+
+/** What the stats and dead-letter topics hold (read committed). */
+export interface FinalCounts {
+  /** The latest snapshot per partition, keyed `<topic>:<partition>`. */
+  snapshots: Map<string, StatsSnapshot>;
+  /** Their merge. */
+  merged: Aggregate;
+  /** The dead letters. */
+  letters: Awaited<ReturnType<typeof readAll>>;
+  /** Their original positions, `<partition>@<offset>`. */
+  origins: Set<string>;
+}
+
+/** Reads {@link FinalCounts}. */
+export async function finalCounts(
+  brokers: string[],
+  topics: Backlog["topics"],
+  groupId: string,
+): Promise<FinalCounts> {
   const snapshots = await loadLatestSnapshots({ brokers, statsTopic: topics.stats, groupId });
   const merged = mergeAggregates(...[...snapshots.values()].map(snapshotAggregate));
   const letters = await readAll(brokers, topics.dlq);
@@ -156,19 +234,26 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
       offset && new DataView(offset.buffer, offset.byteOffset).getBigInt64(0)
     }`;
   }));
-  return {
-    topics,
-    groupId,
-    orders: orders + late.length,
-    garbage,
-    kills: landed,
-    expectedSum: expectedSum + lateSum,
-    snapshotCount: merged.count,
-    snapshotSum: merged.sum,
-    snapshots,
-    deadLetters: letters.length,
-    distinctDeadLetters: origins.size,
-  };
+  return { snapshots, merged, letters, origins };
+}
+
+/**
+ * Asserts what issue 10 calls exact: the merged snapshots count `orders` and
+ * their exact sum, every garbage record was dead-lettered, and (exactly once)
+ * none twice.
+ */
+export async function assertExact(
+  brokers: string[],
+  backlog: Backlog,
+  expected: { orders: number; garbage: number; exactlyOnce: boolean },
+): Promise<void> {
+  const { merged, letters, origins } = await finalCounts(brokers, backlog.topics, backlog.groupId);
+  equal(merged.count, expected.orders, "every order counted once");
+  equal(merged.sumCents, backlog.expectedCents, "the sum is exact");
+  equal(origins.size, expected.garbage, "every garbage record was dead-lettered");
+  if (expected.exactlyOnce) {
+    equal(letters.length, expected.garbage, "no dead letter twice (read committed)");
+  }
 }
 
 /** Writes the backlog, garbage spread evenly among the orders; returns the sum of the prices. */
@@ -177,14 +262,16 @@ async function writeBacklog(
   topic: string,
   orders: number,
   garbage: number,
-): Promise<number> {
+): Promise<{ sum: number; cents: number }> {
   let sum = 0;
+  let cents = 0;
   let junk = 0;
   const every = garbage > 0 ? Math.max(1, Math.floor(orders / garbage)) : Infinity;
   let batch: OutboundRecord[] = [];
   for (let i = 0; i < orders; i++) {
     const price = Math.fround(1 + Math.random() * 999);
     sum += price;
+    cents += toCents(price);
     batch.push(orderRecord(`ORD-${i}`, price, i % 3));
     if (junk < garbage && i % every === every - 1) {
       junk += 1;
@@ -204,10 +291,11 @@ async function writeBacklog(
     throw new Error(`Wrote ${written} records, meant ${orders} orders and ${garbage} garbage`);
   }
   if (junk !== garbage) throw new Error(`Wrote ${junk} garbage records, meant ${garbage}`);
-  return sum;
+  return { sum, cents };
 }
 
-async function waitUntil(
+/** Waits until `ready`; on timeout kills `consumer` and throws. */
+export async function waitUntil(
   ready: () => Promise<boolean>,
   consumer: ConsumerProcess,
   timeoutMs: number,

@@ -12,6 +12,11 @@ const args = Deno.args;
 const messages = Number(arg(args, "messages"));
 const brokers = arg(args, "brokers").split(",");
 secureFromEnv(brokers);
+// Optional: snapshots to a stats topic, and exactly-once mode with its transaction interval.
+const optional = (name: string) => Deno.args.includes(`--${name}`) ? arg(args, name) : undefined;
+const statsTopic = optional("stats-topic");
+const exactlyOnce = args.includes("--exactly-once");
+const transactionInterval = optional("transaction-interval");
 const stop = new AbortController();
 let firstMs = 0;
 let lastMs = 0;
@@ -30,6 +35,11 @@ const last = await lastValueFrom(
     ordering: arg(args, "ordering") as Ordering,
     seed: 1,
     fromBeginning: true,
+    statsTopic,
+    exactlyOnce,
+    transactionIntervalMs: transactionInterval === undefined
+      ? undefined
+      : Number(transactionInterval),
     signal: stop.signal,
     // The window opens when the group is joined, as ConsumerPerformance's fetch time does.
     onAssignment: () => firstMs ||= Date.now(),

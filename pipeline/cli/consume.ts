@@ -63,6 +63,10 @@ Flags (environment variable in brackets):
   --fail-rate R         simulated transient failure rate, 0 to 1 [FAIL_RATE] (0.1)
   --seed N              seed the simulated failures [SEED]
   --from-beginning      a new group starts at the earliest offset [FROM_BEGINNING]
+  --exactly-once        per partition, one Kafka transaction carries its dead
+                        letters, retry records, snapshot and offsets [EXACTLY_ONCE]
+  --transaction-interval DURATION  how often each partition's transaction
+                        commits with --exactly-once [TRANSACTION_INTERVAL] (200ms)
   --ordering MODE       key: one key's messages in offset order, other keys side
                         by side; partition: offset order per partition;
                         unordered [ORDERING] (key)
@@ -105,6 +109,8 @@ export async function main(args: string[]): Promise<number> {
     "fail-rate": { type: "string" },
     seed: { type: "string" },
     "from-beginning": { type: "boolean" },
+    "exactly-once": { type: "boolean" },
+    "transaction-interval": { type: "string" },
     ordering: { type: "string" },
     "max-in-flight": { type: "string" },
     "max-in-flight-total": { type: "string" },
@@ -143,6 +149,8 @@ export async function main(args: string[]): Promise<number> {
     failRate: { env: "FAIL_RATE", default: 0.1, parse: decimal(0, 1) },
     seed: { env: "SEED", default: undefined as number | undefined, parse: integer(0) },
     fromBeginning: { env: "FROM_BEGINNING", default: false, parse: boolean },
+    exactlyOnce: { env: "EXACTLY_ONCE", default: false, parse: boolean },
+    transactionInterval: { env: "TRANSACTION_INTERVAL", default: 200, parse: parseDuration },
     // Bounded so that in-flight records fit the task's V8 heap ceiling.
     ordering: { env: "ORDERING", default: "key" as Ordering, parse: parseOrdering },
     maxInFlight: {
@@ -238,6 +246,8 @@ export async function main(args: string[]): Promise<number> {
     failRate: config.failRate,
     seed: config.seed,
     fromBeginning: config.fromBeginning,
+    exactlyOnce: config.exactlyOnce,
+    transactionIntervalMs: config.transactionInterval,
     ordering: config.ordering,
     maxInFlight: config.maxInFlight,
     maxInFlightTotal: config.maxInFlightTotal,

@@ -59,3 +59,26 @@ export function testDeliveries(records: TestRecord[], topic = "orders"): TestDel
   });
   return { deliveries, ledgers, settles };
 }
+
+/** A delivery of an empty record at `offset` of `partition`, admitted to and settled on `ledger`. */
+export function ledgerDelivery(
+  ledger: OffsetLedger,
+  partition: number,
+  offset: number,
+  topic = "orders",
+): Delivery {
+  ledger.admit(offset);
+  return {
+    record: {
+      topic,
+      partition,
+      offset: String(offset),
+      key: null,
+      value: null,
+      headers: {},
+      timestamp: "0",
+    },
+    ledger,
+    settle: () => ledger.settle(offset),
+  };
+}

@@ -39,4 +39,9 @@ export interface PartitionState {
   readonly nextOffset: string;
   /** The partition's ledger: `nextOffset` and the settled offsets beyond it. */
   readonly ledger?: LedgerPosition;
+  /**
+   * The assignment this state belongs to, when the partition started from a
+   * snapshot (see `partition_starts.ts`); its aggregate includes that snapshot's.
+   */
+  readonly epoch?: number;
 }

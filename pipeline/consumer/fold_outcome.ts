@@ -5,7 +5,8 @@
  * @module
  */
 import { classify } from "../errors.ts";
-import { addToAggregate, emptyAggregate } from "../operators/aggregate.ts";
+import { addToAggregate, type Aggregate, emptyAggregate } from "../operators/aggregate.ts";
+import type { LedgerPosition } from "../kafka/offset_ledger.ts";
 import { ProcessingFailure } from "../operators/processing_failure.ts";
 import type { ConsumerStats, PartitionState } from "./consumer_stats.ts";
 import type { Settled } from "./settled.ts";
@@ -45,17 +46,71 @@ export const EMPTY_STATS: ConsumerStats = Object.freeze({
  * ```
  */
 export function foldOutcome(stats: ConsumerStats, settled: Settled): ConsumerStats {
+  return foldFrom(stats, settled, undefined);
+}
+
+/**
+ * The outcome fold of a consumer whose partitions start from snapshots: a
+ * partition's aggregate starts, on each assignment, from the aggregate that
+ * `startOf` gives for the record's ledger (the loaded snapshot's), and a
+ * record of an assignment older than the partition's current one (settled
+ * after its partition moved on) leaves the partition's state alone.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createOutcomeFold, EMPTY_STATS } from "./fold_outcome.ts";
+ * import type { Settled } from "./settled.ts";
+ *
+ * const ledger = { nextOffset: 8, settledBeyond: () => [] };
+ * const start = { epoch: 1, aggregate: { count: 7, sumCents: 700, sum: 7, average: 1, min: 1, max: 1 } };
+ * const fold = createOutcomeFold(() => start);
+ * const settled = {
+ *   outcome: { kind: "processed", value: { order: { orderId: "ORD-8", product: "Desk", price: 3 }, attempts: 1 } },
+ *   delivery: { record: { partition: 0 }, ledger },
+ *   fromRetryTopic: false,
+ * } as unknown as Settled;
+ * assert.equal(fold(EMPTY_STATS, settled).partitions[0].aggregate.count, 8);
+ * ```
+ */
+export function createOutcomeFold(
+  startOf: (ledger: LedgerPosition) => PartitionStartOf | undefined,
+): (stats: ConsumerStats, settled: Settled) => ConsumerStats {
+  return (stats, settled) => foldFrom(stats, settled, startOf(settled.delivery.ledger));
+}
+
+/** What {@link createOutcomeFold} needs of a partition's start. */
+export interface PartitionStartOf {
+  /** Later assignments have larger epochs. */
+  readonly epoch: number;
+  readonly aggregate: Aggregate;
+}
+
+function foldFrom(
+  stats: ConsumerStats,
+  settled: Settled,
+  start: PartitionStartOf | undefined,
+): ConsumerStats {
   const { outcome, delivery, fromRetryTopic } = settled;
   const { partition } = delivery.record;
   const own = fromRetryTopic ? stats.retryPartitions : stats.partitions;
-  const previous = own[partition]?.aggregate ?? emptyAggregate();
+  const prior = own[partition];
+  let previous = prior?.aggregate ?? emptyAggregate();
+  let stale = false;
+  if (start !== undefined) {
+    const priorEpoch = prior?.epoch ?? 0;
+    if (priorEpoch > start.epoch) stale = true;
+    else if (priorEpoch < start.epoch) previous = start.aggregate;
+  }
   // The main and the retry topic keep separate per-partition states: their
   // offsets belong to different groups, and their snapshots to different keys.
   const withPartition = (aggregate: PartitionState["aggregate"]) => {
+    if (stale) return { partitions: stats.partitions, retryPartitions: stats.retryPartitions };
     const state: PartitionState = {
       aggregate,
       nextOffset: String(delivery.ledger.nextOffset),
       ledger: delivery.ledger,
+      epoch: start?.epoch,
     };
     const partitions = { ...own, [partition]: state };
     return fromRetryTopic

@@ -28,8 +28,12 @@ export interface OrderHandlerOptions {
   process: (order: Order) => Order;
   /** Retries of `process`. */
   retry: RetryOptions;
-  /** Where failures go. */
-  routes: FailureRoutes;
+  /**
+   * Where failures go: the same routes for every record, or the routes of
+   * one record (exactly-once mode holds a record's letters for its
+   * partition's transaction).
+   */
+  routes: FailureRoutes | ((delivery: Delivery) => FailureRoutes);
   /** The retry topic: its records carry their retry context. */
   retryTopic?: string;
   /** Read the clock for each record's duration (only the outcome report needs it). @default false */
@@ -49,6 +53,7 @@ export function createOrderHandler(
   options: OrderHandlerOptions,
 ): (delivery: Delivery) => Settled | Observable<Settled> {
   const { decoder, validate, process, retry, routes, retryTopic, timed = false } = options;
+  const routesOf = typeof routes === "function" ? routes : () => routes;
   const attempt = attemptWithRetry(process, retry);
   return (delivery) => {
     const record = delivery.record;
@@ -71,7 +76,7 @@ export function createOrderHandler(
       order = validate(order);
     } catch (err) {
       return throwError(() => err).pipe(
-        routeFailure(routes, context ?? firstRound(record), order),
+        routeFailure(routesOf(delivery), context ?? firstRound(record), order),
         map(settledAs),
       );
     }
@@ -82,7 +87,7 @@ export function createOrderHandler(
     owner = holding(delivery);
     return done.pipe(
       map(({ result, attempts }) => processed<ProcessedOrder>({ order: result, attempts })),
-      routeFailure(routes, context ?? firstRound(owner.record), order),
+      routeFailure(routesOf(delivery), context ?? firstRound(owner.record), order),
       map(settledAs),
     );
   };

@@ -20,6 +20,8 @@ export interface OrderChainOptions {
   handle: (delivery: Delivery) => Settled | Observable<Settled>;
   /** Told every record's outcome, once it is settled. */
   onOutcome?: (report: OutcomeReport) => void;
+  /** The fold of outcomes into the statistics. @default foldOutcome */
+  fold?: (stats: ConsumerStats, settled: Settled) => ConsumerStats;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface OrderChainOptions {
  * ```
  */
 export function orderChain(
-  { ordering, handle, onOutcome }: OrderChainOptions,
+  { ordering, handle, onOutcome, fold = foldOutcome }: OrderChainOptions,
 ): OperatorFunction<Delivery, ConsumerStats> {
   return pipe(
     // decode, process with retry, then the retry topic or the DLQ; in offset order per lane
@@ -42,7 +44,7 @@ export function orderChain(
     // no commit can pass it before the statistics hold it.
     tap(settle),
     onOutcome ? tap((settled: Settled) => onOutcome(reportOutcome(settled))) : identity,
-    scan(foldOutcome, EMPTY_STATS),
+    scan(fold, EMPTY_STATS),
   );
 }
 

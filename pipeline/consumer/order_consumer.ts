@@ -8,10 +8,10 @@
  */
 import { defer, identity, merge, type Observable, type SchedulerLike, tap } from "rxjs";
 import { createOrderDecoder } from "../avro/order_decoder.ts";
-import { fromKafka } from "../kafka/from_kafka.ts";
+import { fromKafka, type OffsetCommit } from "../kafka/from_kafka.ts";
+import type { Delivery } from "../kafka/kafka_record.ts";
 import { InFlightGate } from "../kafka/in_flight_gate.ts";
 import { connectProducer, type KafkaSink, type OutboundRecord } from "../kafka/kafka_producer.ts";
-import { readTopic } from "../kafka/read_topic.ts";
 import { createPatientWriter } from "../operators/patient_writer.ts";
 import type { Order } from "../orders/order.ts";
 import { createSimulatedProcessor } from "../orders/simulated_processor.ts";
@@ -22,8 +22,11 @@ import { createOrderHandler } from "./handle_order.ts";
 import { orderChain } from "./order_chain.ts";
 import { type Ordering, ORDERINGS } from "./ordering.ts";
 import type { OutcomeReport } from "./outcome_report.ts";
-import { parseStatsSnapshot, type StatsSnapshot } from "./stats_snapshot.ts";
-import { createSnapshotPublisher } from "./stats_snapshots.ts";
+import { createExactlyOnce, type ExactlyOnce } from "./exactly_once.ts";
+import { createOutcomeFold } from "./fold_outcome.ts";
+import { loadLatestSnapshots } from "./load_latest_snapshots.ts";
+import { createPartitionStarts } from "./partition_starts.ts";
+import { createSnapshotPublisher, type SnapshotPublisher } from "./stats_snapshots.ts";
 
 export type { OutcomeReport };
 
@@ -81,6 +84,15 @@ export interface ConsumeOrdersOptions {
   statsTopic?: string;
   /** @default 1000 */
   snapshotIntervalMs?: number;
+  /**
+   * Exactly once (needs `statsTopic`): per input partition, one Kafka
+   * transaction carries its dead letters, retry records, snapshot and
+   * consumed offsets; readers that read committed see each outcome once.
+   * @default false: at least once
+   */
+  exactlyOnce?: boolean;
+  /** How often each partition's transaction commits in exactly-once mode, in ms. @default 200 */
+  transactionIntervalMs?: number;
   /** Told when a snapshot could not be read or written (the next one tries again). */
   onSnapshotError?: (error: unknown) => void;
   /**
@@ -146,6 +158,8 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     onOutcome,
     statsTopic,
     snapshotIntervalMs = 1000,
+    exactlyOnce = false,
+    transactionIntervalMs = 200,
     onSnapshotError,
     retryTopic,
     retryGroupId = `${groupId}-retry`,
@@ -172,23 +186,71 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
   if (retryTopic !== undefined && retryTopic === topic) {
     throw new RangeError(`Cannot consume: 'retryTopic' must differ from 'topic' (${topic})`);
   }
+  if (exactlyOnce && statsTopic === undefined) {
+    throw new RangeError(
+      "Cannot consume: 'exactlyOnce' needs 'statsTopic' (the snapshots ride in each transaction)",
+    );
+  }
+  if (!(transactionIntervalMs > 0)) {
+    throw new RangeError(
+      `Cannot consume: 'transactionIntervalMs' must be > 0 ms, got ${transactionIntervalMs}`,
+    );
+  }
   const retryTier = retryTopic !== undefined && maxRetryRounds > 0 ? retryTopic : undefined;
   // One bound for both sources: the whole consumer holds at most this many unsettled records.
   const gate = new InFlightGate({ perPartition: maxInFlight, total: maxInFlightTotal });
 
   return defer(() => {
     const codec = createOrderDecoder();
-    let producer: Promise<KafkaSink> | undefined;
     // Writes to the DLQ, retry and stats topics ride out a broker outage.
     const writer = createPatientWriter({ timeoutMs: writeTimeoutMs, onWaitChange: onBrokerWait });
+    // Snapshots gate every commit: a producer of their own, that no burst of
+    // dead letters queues behind.
+    const letterProducer = lazyProducer(brokers, "order-pipeline-dlq");
+    const statsProducer = lazyProducer(brokers, "order-pipeline-stats");
     const sendTo = (target: string, letters: OutboundRecord[]) =>
-      writer.run(async () => {
-        producer ??= connectProducer({ brokers, clientId: "order-pipeline-dlq" });
-        await (await producer.catch((err) => {
-          producer = undefined; // the next attempt connects afresh
-          throw err;
-        })).send(target, letters);
+      writer.run(() => letterProducer.send(target, letters));
+    const routes = {
+      deadLetters: { write: (letter: OutboundRecord) => sendTo(dlqTopic, [letter]) },
+      retries: retryTier === undefined
+        ? undefined
+        : { write: (letter: OutboundRecord) => sendTo(retryTier, [letter]) },
+      maxRetryRounds,
+      retryDelayMs,
+      groupId,
+    };
+    // Each partition starts from its latest snapshot, and skips what it covers.
+    const starts = statsTopic === undefined ? undefined : createPartitionStarts({
+      load: () => loadLatestSnapshots({ brokers, statsTopic, groupId }),
+      onError: onSnapshotError,
+    });
+    const publisher = (
+      snapshotTopic: string,
+      select?: (stats: ConsumerStats) => ConsumerStats["partitions"],
+    ) =>
+      starts === undefined ? undefined : createSnapshotPublisher({
+        topic: snapshotTopic,
+        groupId,
+        starts,
+        select,
+        write: (records) => writer.run(() => statsProducer.send(statsTopic!, records)),
       });
+    const snapshots = publisher(topic);
+    // Orders that succeed in a retry round count too: their partitions of the
+    // retry topic get snapshots of their own, under the same group.
+    const retrySnapshots = retryTier === undefined
+      ? undefined
+      : publisher(retryTier, (stats) => stats.retryPartitions);
+    const eos = !exactlyOnce || !snapshots ? undefined : {
+      main: createExactlyOnce({ brokers, groupId, topic, statsTopic: statsTopic!, snapshots }),
+      retry: retryTier === undefined || !retrySnapshots ? undefined : createExactlyOnce({
+        brokers,
+        groupId: retryGroupId,
+        topic: retryTier,
+        statsTopic: statsTopic!,
+        snapshots: retrySnapshots,
+      }),
+    };
     const handle = createOrderHandler({
       decoder: codec,
       validate: validateOrder,
@@ -198,48 +260,42 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
         backoff: { baseDelay: backoffMs, maxDelay: Math.max(backoffMs, maxBackoffMs) },
         scheduler,
       },
-      routes: {
-        deadLetters: { write: (letter) => sendTo(dlqTopic, [letter]) },
-        retries: retryTier === undefined
-          ? undefined
-          : { write: (letter) => sendTo(retryTier, [letter]) },
-        maxRetryRounds,
-        retryDelayMs,
-        groupId,
+      routes: eos === undefined ? routes : (delivery: Delivery) => {
+        // Exactly once: a record's letters wait for its partition's transaction.
+        const writer = delivery.record.topic === topic ? eos.main : eos.retry!;
+        const hold = (target: string) => ({
+          write: (letter: OutboundRecord) => writer.hold(delivery, target, letter),
+        });
+        return {
+          ...routes,
+          deadLetters: hold(dlqTopic),
+          retries: retryTier === undefined ? undefined : hold(retryTier),
+        };
       },
       retryTopic: retryTier,
       timed: onOutcome !== undefined,
     });
 
-    const publisher = (
-      snapshotTopic: string,
-      select?: (stats: ConsumerStats) => ConsumerStats["partitions"],
-    ) =>
-      statsTopic === undefined ? undefined : createSnapshotPublisher({
-        topic: snapshotTopic,
-        groupId,
-        select,
-        intervalMs: snapshotIntervalMs,
-        onError: onSnapshotError,
-        load: async () => {
-          const snapshots: StatsSnapshot[] = [];
-          await readTopic({ brokers, topic: statsTopic, clientId: "order-pipeline-stats" }, (r) => {
-            try {
-              snapshots.push(parseStatsSnapshot(r.value));
-            } catch {
-              // a record some other writer left: not ours to read
-            }
-          });
-          return snapshots;
-        },
-        write: (records) => sendTo(statsTopic, records),
+    // A partition's offset moves only to the position of its acknowledged snapshot.
+    // Exactly once: the partition's transaction, every `transactionIntervalMs`.
+    const commitThrough = (publisher?: SnapshotPublisher, writer?: ExactlyOnce) =>
+      publisher && {
+        commit: (position: OffsetCommit, commitOffsets: (c: OffsetCommit) => Promise<void>) =>
+          (writer ? writer.commit(position) : publisher.commitThrough(position, commitOffsets))
+            .catch((err) => {
+              onSnapshotError?.(err);
+              throw err;
+            }),
+        commitIntervalMs: writer ? transactionIntervalMs : snapshotIntervalMs,
+      };
+    // On assignment, exactly once fences zombies before anything is read.
+    const assignTo = (source: string, writer?: ExactlyOnce, told?: (p: number[]) => void) =>
+      (writer || told) &&
+      ((assigned: ReadonlyArray<{ topic: string; partitions: number[] }>) => {
+        const partitions = assigned.find((a) => a.topic === source)?.partitions ?? [];
+        told?.(partitions);
+        return writer?.assign(partitions);
       });
-    const snapshots = publisher(topic);
-    // Orders that succeed in a retry round count too: their partitions of the
-    // retry topic get snapshots of their own, under the same group.
-    const retrySnapshots = retryTier === undefined
-      ? undefined
-      : publisher(retryTier, (stats) => stats.retryPartitions);
 
     const common = { brokers, gate, signal, drainTimeoutMs, sessionTimeoutMs };
     const main$ = fromKafka({
@@ -248,11 +304,8 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       topics: [topic],
       fromBeginning,
       onLag: onLag && ((_topic, partition, lag) => onLag(partition, lag)),
-      onAssignment: (assigned) => {
-        const partitions = assigned.find((a) => a.topic === topic)?.partitions ?? [];
-        snapshots?.assign(partitions);
-        onAssignment?.(partitions);
-      },
+      onAssignment: assignTo(topic, eos?.main, onAssignment),
+      ...commitThrough(snapshots, eos?.main),
     });
     // Retry records are read in due order per partition: the delay is the same
     // for every round, so the head of a partition is always due first.
@@ -263,22 +316,47 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       fromBeginning: true,
       clientId: "order-pipeline-retry",
       notBefore: (record) => readRetryContext(record).due,
-      onAssignment: retrySnapshots === undefined
-        ? undefined
-        : ((assigned) =>
-          retrySnapshots.assign(assigned.find((a) => a.topic === retryTier)?.partitions ?? [])),
+      onAssignment: assignTo(retryTier, eos?.retry),
+      ...commitThrough(retrySnapshots, eos?.retry),
     });
 
     return (retries$ ? merge(main$, retries$) : main$).pipe(
-      orderChain({ ordering, handle, onOutcome }),
-      snapshots ? snapshots.publish : identity,
-      retrySnapshots ? retrySnapshots.publish : identity,
+      starts ? starts.skipCovered : identity,
+      orderChain({
+        ordering,
+        handle,
+        onOutcome,
+        fold: starts ? createOutcomeFold(starts.startOf) : undefined,
+      }),
+      snapshots ? snapshots.observe : identity,
+      retrySnapshots ? retrySnapshots.observe : identity,
       tap({
         finalize: () => {
           writer.close();
-          void producer?.then((p) => p.disconnect()).catch(() => {});
+          letterProducer.disconnect();
+          statsProducer.disconnect();
+          void eos?.main.close().catch(() => {});
+          void eos?.retry?.close().catch(() => {});
         },
       }),
     );
   });
+}
+
+/** A producer connected on first use, and connected afresh after a failed connect. */
+function lazyProducer(brokers: readonly string[], clientId: string) {
+  let producer: Promise<KafkaSink> | undefined;
+  return {
+    async send(topic: string, records: OutboundRecord[]): Promise<void> {
+      producer ??= connectProducer({ brokers, clientId });
+      const sink = await producer.catch((err) => {
+        producer = undefined;
+        throw err;
+      });
+      await sink.send(topic, records);
+    },
+    disconnect(): void {
+      void producer?.then((p) => p.disconnect()).catch(() => {});
+    },
+  };
 }

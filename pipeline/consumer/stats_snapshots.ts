@@ -1,18 +1,27 @@
 /**
- * Publishes the consumer's aggregate per input partition to the compacted
- * stats topic, so the global average is the merge of every partition's latest
- * snapshot however many consumers share the group.
+ * The snapshots of the aggregate per input partition, for the compacted stats
+ * topic: the global average is the merge of every partition's latest snapshot,
+ * however many consumers share the group.
+ *
+ * A snapshot is taken in one synchronous step from the partition's ledger
+ * (its committable prefix and the settled offsets beyond it) and from the
+ * statistics, which fold each record in the same step that settles it, so
+ * the aggregate covers exactly the records the position says. In
+ * at-least-once mode the snapshot is written and acknowledged before the
+ * group's offset moves to its position (`commitThrough`); in exactly-once mode
+ * it rides in the partition's transaction with the offsets.
  *
  * @module
  */
-import { type MonoTypeOperatorFunction, Observable } from "rxjs";
-import { emptyAggregate } from "../operators/aggregate.ts";
-import type { Aggregate } from "../operators/aggregate.ts";
+import { type MonoTypeOperatorFunction, tap } from "rxjs";
+import type { OffsetCommit } from "../kafka/from_kafka.ts";
+import type { LedgerPosition } from "../kafka/offset_ledger.ts";
+import { DEFAULT_METADATA_MAX_BYTES, encodeOffsetMap } from "../kafka/offset_map.ts";
 import type { ConsumerStats } from "./consumer_stats.ts";
-import { latestSnapshots } from "./latest_snapshots.ts";
+import type { PartitionStarts } from "./partition_starts.ts";
 import {
-  snapshotAggregate,
-  snapshotKey,
+  settledBeyondOffsets,
+  settledBeyondRuns,
   snapshotRecord,
   type StatsSnapshot,
 } from "./stats_snapshot.ts";
@@ -22,19 +31,10 @@ export interface SnapshotPublisherOptions {
   /** The input topic the partitions belong to. */
   topic: string;
   groupId: string;
+  /** Where each partition's aggregate started, and its ledger. */
+  starts: PartitionStarts;
   /** Writes snapshot records to the stats topic; resolves once acknowledged. */
   write(records: Array<{ key: string; value: Uint8Array }>): Promise<void>;
-  /**
-   * The snapshots the stats topic holds, in log order (the latest of each
-   * partition wins), read when partitions are assigned, so a partition taken
-   * over from another consumer (or from this group's last run) goes on from
-   * its snapshot instead of from zero.
-   */
-  load(): Promise<StatsSnapshot[]>;
-  /** Publish at most this often, in ms. @default 1000 */
-  intervalMs?: number;
-  /** Told when a write or load fails; the next tick tries again. */
-  onError?: (error: unknown) => void;
   /** The clock for `updatedAt`. @default Date.now */
   now?: () => number;
   /**
@@ -42,25 +42,32 @@ export interface SnapshotPublisherOptions {
    * @default the main topic's, `stats.partitions`
    */
   select?: (stats: ConsumerStats) => ConsumerStats["partitions"];
+  /** The broker's `offset.metadata.max.bytes`. @default 4096 */
+  metadataMaxBytes?: number;
 }
 
-/** A publisher: feed it assignments, and pipe the statistics through it. */
+/** A publisher: pipe the statistics through it, and commit through it. */
 export interface SnapshotPublisher {
-  /** Hands over the partitions of `topic` this consumer owns after a rebalance. */
-  assign(partitions: readonly number[]): void;
+  /** Passes the statistics on unchanged, keeping the latest. */
+  observe: MonoTypeOperatorFunction<ConsumerStats>;
   /**
-   * Passes the statistics on unchanged, publishing snapshots of the owned
-   * partitions at most once per interval; on completion it writes a last
-   * snapshot, then completes.
+   * The partition's snapshot as of now, when its ledger is at `position`
+   * (the position the source is about to commit); undefined before the
+   * partition's start is loaded, or when the loaded start is of another
+   * assignment.
    */
-  publish: MonoTypeOperatorFunction<ConsumerStats>;
-}
-
-interface Base {
-  /** The snapshot found at assignment. */
-  from: Aggregate;
-  /** This consumer's own aggregate of the partition at assignment. */
-  at: Aggregate;
+  snapshot(position: OffsetCommit): StatsSnapshot | undefined;
+  /** The ledger of the partition's current assignment. */
+  ledger(partition: number): LedgerPosition | undefined;
+  /**
+   * At-least-once commit of one partition: writes its snapshot (unless the
+   * same one was written last), waits for the acknowledgement, then commits
+   * the group's offset to the snapshot's position with `commitOffsets`.
+   */
+  commitThrough(
+    position: OffsetCommit,
+    commitOffsets: (commit: OffsetCommit) => Promise<void>,
+  ): Promise<void>;
 }
 
 /**
@@ -69,163 +76,102 @@ interface Base {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { lastValueFrom, of } from "rxjs";
+ * import { concat, ignoreElements, lastValueFrom, of, timer, toArray } from "rxjs";
+ * import { createPartitionStarts } from "./partition_starts.ts";
  * import { createSnapshotPublisher } from "./stats_snapshots.ts";
- * import { emptyAggregate } from "../operators/aggregate.ts";
+ * import { OffsetLedger } from "../kafka/offset_ledger.ts";
+ * import type { Delivery } from "../kafka/kafka_record.ts";
  *
+ * const starts = createPartitionStarts({ load: () => Promise.resolve(new Map()) });
+ * const ledger = new OffsetLedger(0);
+ * ledger.admit(0);
+ * const record = { topic: "orders", partition: 0, offset: "0" };
+ * const delivery = { record, ledger, settle: () => ledger.settle(0) } as unknown as Delivery;
+ * await lastValueFrom(
+ *   concat(of(delivery), timer(10).pipe(ignoreElements())).pipe(starts.skipCovered, toArray()),
+ * );
+ * ledger.settle(0);
  * const written: string[] = [];
  * const publisher = createSnapshotPublisher({
- *   topic: "orders",
- *   groupId: "g",
+ *   topic: "orders", groupId: "g", starts,
  *   write: (records) => Promise.resolve(void written.push(...records.map((r) => r.key))),
- *   load: () => Promise.resolve([]),
  * });
- * publisher.assign([0]);
- * const stats = {
- *   processed: 1, retried: 0, deadLettered: 0, sentToRetry: 0,
- *   deadLetteredByClass: { poison: 0, permanent: 0, transient: 0 },
- *   aggregate: emptyAggregate(),
- *   partitions: { 0: { aggregate: { count: 1, sumCents: 500, sum: 5, average: 5, min: 5, max: 5 }, nextOffset: "1" } },
- *   retryPartitions: {},
- * };
- * await new Promise((resolve) => setTimeout(resolve, 10)); // the assignment's load
- * await lastValueFrom(of(stats).pipe(publisher.publish));
+ * const committed: string[] = [];
+ * const position = { topic: "orders", partition: 0, offset: "1", metadata: "" };
+ * await publisher.commitThrough(position, (c) => Promise.resolve(void committed.push(c.offset)));
  * assert.deepEqual(written, ["orders:0"]);
+ * assert.deepEqual(committed, ["1"]);
  * ```
  */
 export function createSnapshotPublisher(options: SnapshotPublisherOptions): SnapshotPublisher {
   const {
     topic,
     groupId,
+    starts,
     write,
-    load,
-    intervalMs = 1000,
-    onError,
     now = Date.now,
     select = (stats: ConsumerStats) => stats.partitions,
+    metadataMaxBytes = DEFAULT_METADATA_MAX_BYTES,
   } = options;
-  if (!(intervalMs > 0)) {
-    throw new RangeError(`Cannot publish snapshots: 'intervalMs' must be > 0, got ${intervalMs}`);
-  }
-  let owned = new Set<number>();
-  const pending = new Set<number>();
-  const bases = new Map<number, Base>();
-  const atAssignment = new Map<number, Aggregate>();
   let latest: ConsumerStats | undefined;
-  const states = (): ConsumerStats["partitions"] => (latest ? select(latest) : {});
   /** What was last written per partition, to skip unchanged ones. */
   const written = new Map<number, string>();
-  let loading: Promise<void> | undefined;
 
-  const own = (partition: number) => states()[partition]?.aggregate ?? emptyAggregate();
-
-  const loadBases = (): Promise<void> => {
-    loading ??= (async () => {
-      try {
-        const wanted = [...pending];
-        const latest = latestSnapshots(await load(), groupId);
-        for (const partition of wanted) {
-          if (!pending.delete(partition)) continue;
-          const found = latest.get(snapshotKey(topic, partition));
-          const from = found ? snapshotAggregate(found) : emptyAggregate();
-          bases.set(partition, { from, at: atAssignment.get(partition) ?? emptyAggregate() });
-        }
-      } catch (err) {
-        onError?.(err);
-      } finally {
-        loading = undefined;
-      }
-    })();
-    return loading;
-  };
-
-  const snapshotOf = (partition: number): StatsSnapshot | undefined => {
-    const base = bases.get(partition);
-    const state = states()[partition];
-    if (!base || !state) return undefined;
-    const mine = state.aggregate;
-    const min = [base.from.min, mine.min].filter((n): n is number => n !== null);
-    const max = [base.from.max, mine.max].filter((n): n is number => n !== null);
-    return {
+  const snapshot = ({ partition, offset }: OffsetCommit): StatsSnapshot | undefined => {
+    const start = starts.current(topic, partition);
+    if (start === undefined || String(start.ledger.nextOffset) !== offset) return undefined;
+    const state = latest ? select(latest)[partition] : undefined;
+    // Nothing folded since this assignment began: the loaded snapshot's aggregate.
+    const aggregate = state?.epoch === start.epoch ? state.aggregate : start.aggregate;
+    // What the loaded snapshot covers and what the ledger settled since, together:
+    // the aggregate counts both, so the position must say both.
+    const { ledger, coverage } = start;
+    const beyond = new Set(ledger.settledBeyond());
+    for (const offset of coverage.settledBeyond ?? []) beyond.add(Number(offset));
+    let next = Math.max(ledger.nextOffset, Number(coverage.nextOffset));
+    while (beyond.delete(next)) next++;
+    const runs = settledBeyondRuns(BigInt(next), [...beyond].map(BigInt));
+    const taken: StatsSnapshot = {
       topic,
       partition,
-      count: base.from.count + mine.count - base.at.count,
-      sumCents: base.from.sumCents + mine.sumCents - base.at.sumCents,
-      min: min.length ? Math.min(...min) : null,
-      max: max.length ? Math.max(...max) : null,
-      nextOffset: state.nextOffset,
+      count: aggregate.count,
+      sumCents: aggregate.sumCents,
+      min: aggregate.min,
+      max: aggregate.max,
+      nextOffset: String(next),
       groupId,
       updatedAt: now(),
     };
-  };
-
-  const flush = async (): Promise<void> => {
-    if (pending.size > 0) await loadBases();
-    const records: Array<{ key: string; value: Uint8Array }> = [];
-    const marks = new Map<number, string>();
-    for (const partition of owned) {
-      const snapshot = snapshotOf(partition);
-      if (!snapshot) continue;
-      const mark = `${snapshot.count}/${snapshot.sumCents}/${snapshot.nextOffset}`;
-      if (written.get(partition) === mark) continue;
-      marks.set(partition, mark);
-      records.push(snapshotRecord(snapshot));
-    }
-    if (records.length === 0) return;
-    await write(records);
-    for (const [partition, mark] of marks) written.set(partition, mark);
+    if (runs !== undefined) taken.settledBeyond = runs;
+    return taken;
   };
 
   return {
-    assign(partitions) {
-      const next = new Set(partitions);
-      for (const partition of owned) {
-        // Another consumer owns it now; its snapshots win from here on.
-        if (!next.has(partition)) {
-          bases.delete(partition);
-          pending.delete(partition);
-          atAssignment.delete(partition);
-          written.delete(partition);
-        }
+    observe: tap((stats) => latest = stats),
+    snapshot,
+    ledger: (partition) => starts.current(topic, partition)?.ledger,
+    async commitThrough(position, commitOffsets) {
+      const { partition } = position;
+      const taken = snapshot(position);
+      if (taken === undefined) return;
+      const mark = JSON.stringify([
+        taken.count,
+        taken.sumCents,
+        taken.nextOffset,
+        taken.settledBeyond,
+      ]);
+      if (written.get(partition) !== mark) {
+        await write([snapshotRecord(taken)]);
+        written.set(partition, mark);
       }
-      for (const partition of next) {
-        if (!owned.has(partition)) {
-          pending.add(partition);
-          atAssignment.set(partition, own(partition));
-        }
-      }
-      owned = next;
-      if (pending.size > 0) void loadBases();
+      const next = Number(taken.nextOffset);
+      const beyond = settledBeyondOffsets(taken).map(Number);
+      await commitOffsets({
+        topic,
+        partition,
+        offset: taken.nextOffset,
+        metadata: encodeOffsetMap(next, beyond, metadataMaxBytes),
+      });
     },
-    publish: (source) =>
-      new Observable<ConsumerStats>((subscriber) => {
-        let flushing: Promise<void> | undefined;
-        const tick = () => {
-          flushing ??= flush().catch((err) => onError?.(err)).finally(() => flushing = undefined);
-        };
-        const timer = setInterval(tick, intervalMs);
-        const subscription = source.subscribe({
-          next: (stats) => {
-            latest = stats;
-            subscriber.next(stats);
-          },
-          error: (err) => {
-            clearInterval(timer);
-            subscriber.error(err);
-          },
-          complete: () => {
-            clearInterval(timer);
-            (async () => {
-              await flushing;
-              await flush().catch((err) => onError?.(err));
-              subscriber.complete();
-            })();
-          },
-        });
-        return () => {
-          clearInterval(timer);
-          subscription.unsubscribe();
-        };
-      }),
   };
 }

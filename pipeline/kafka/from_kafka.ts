@@ -59,10 +59,15 @@ export interface FromKafkaOptions {
   /** The broker's `offset.metadata.max.bytes`: commit metadata stays within it. @default 4096 */
   metadataMaxBytes?: number;
   /**
-   * Commits one partition's position. Exactly-once mode puts it in a
-   * transaction instead. @default the consumer's own `commitOffsets`
+   * Commits one partition's position; `commitOffsets` is the consumer's own
+   * commit, for a caller that writes something first (a snapshot) or commits
+   * less. Exactly-once mode puts it in a transaction instead.
+   * @default the consumer's own `commitOffsets`
    */
-  commit?: (commit: OffsetCommit) => Promise<void>;
+  commit?: (
+    commit: OffsetCommit,
+    commitOffsets: (commit: OffsetCommit) => Promise<void>,
+  ) => Promise<void>;
   /**
    * Aborting it stops gracefully: no new records are handed out, records
    * already out get `drainTimeoutMs` to settle, settled offsets are committed,
@@ -80,8 +85,15 @@ export interface FromKafkaOptions {
   sessionTimeoutMs?: number;
   /** Told each partition's lag (high watermark minus the next offset to fetch) after each batch. */
   onLag?: (topic: string, partition: number, lag: number) => void;
-  /** Told when partitions are assigned or revoked by a rebalance. */
-  onAssignment?: (assigned: ReadonlyArray<{ topic: string; partitions: number[] }>) => void;
+  /**
+   * Told when partitions are assigned or revoked by a rebalance. When it
+   * returns a promise, no partition's committed position is read (and no
+   * record handed out) before it resolves: exactly-once mode fences zombies
+   * there. If it rejects, the Observable errors.
+   */
+  onAssignment?: (
+    assigned: ReadonlyArray<{ topic: string; partitions: number[] }>,
+  ) => void | Promise<void>;
   /** Told when a commit failed; the next one tries again. */
   onCommitError?: (error: unknown) => void;
   /**
@@ -147,7 +159,10 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       maxWaitTimeInMs: FETCH_WAIT_MS,
     });
     const admin = kafka.admin();
-    const commit = options.commit ?? commitWith(consumer);
+    const commitOffsets = commitWith(consumer);
+    const commit = options.commit
+      ? (position: OffsetCommit) => options.commit!(position, commitOffsets)
+      : commitOffsets;
     const ledgers = new LedgerBook(admin, groupId, commit, metadataMaxBytes);
     const holds = new DueHolds();
     // Set on unsubscribe or error: unsettled records are left unresolved.
@@ -155,6 +170,8 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
     let stopping = signal?.aborted ?? false;
     let inFlight = 0;
     let drained: (() => void) | undefined;
+    // What the last assignment's `onAssignment` returned: awaited before a ledger opens.
+    let assignmentReady: Promise<void> = Promise.resolve();
     // A paused partition is resumed only while the source is live.
     const whileLive = (resume: () => void) => () => {
       if (!abandoned && !stopping) resume();
@@ -164,6 +181,7 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       const { batch, resolveOffset, heartbeat, isRunning, isStale, pause } = payload;
       const { topic, partition, messages } = batch;
       const name = `${topic}/${partition}`;
+      await assignmentReady;
       const ledger = await ledgers.open(topic, partition, messages[0]?.offset);
       let lastYield = Date.now();
       // The offset after the last record handed out or skipped: where fetching goes on.
@@ -225,7 +243,10 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
         [topic, partitions],
       ) => ({ topic, partitions }));
       ledgers.keepOnly(assigned);
-      onAssignment?.(assigned);
+      assignmentReady = Promise.resolve(onAssignment?.(assigned));
+      assignmentReady.catch((err) => {
+        if (!abandoned) subscriber.error(err);
+      });
     });
     // Before partitions move, commit what is settled, so the next owner repeats little.
     const removeRebalancing = consumer.on(REBALANCING, () => ledgers.commitDue(onCommitError));

@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { Subject } from "rxjs";
+import type { Delivery } from "../kafka/kafka_record.ts";
+import { OffsetLedger } from "../kafka/offset_ledger.ts";
+import { createPartitionStarts } from "./partition_starts.ts";
+import type { StatsSnapshot } from "./stats_snapshot.ts";
+import { ledgerDelivery } from "./_test_deliveries.ts";
+
+const snapshot: StatsSnapshot = {
+  topic: "orders",
+  partition: 1,
+  count: 3,
+  sumCents: 600,
+  min: 1,
+  max: 3,
+  nextOffset: "3",
+  groupId: "g",
+  updatedAt: 0,
+};
+
+const delivery = ledgerDelivery;
+
+const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
+
+Deno.test("a partition's records wait, in order, while its snapshot loads; a failed load is tried again", async () => {
+  const errors: unknown[] = [];
+  let loads = 0;
+  const starts = createPartitionStarts({
+    load: () => {
+      loads += 1;
+      return loads === 1
+        ? Promise.reject(new Error("broker away"))
+        : Promise.resolve(new Map([["orders:1", snapshot]]));
+    },
+    onError: (err) => errors.push(err),
+    retryMs: 5,
+  });
+  const source = new Subject<Delivery>();
+  const passed: string[] = [];
+  source.pipe(starts.skipCovered).subscribe((d) => passed.push(d.record.offset));
+  const ledger = new OffsetLedger(0);
+  for (const offset of [0, 1, 2, 3, 4]) source.next(delivery(ledger, 1, offset));
+  assert.deepEqual(passed, [], "nothing passes before the snapshot is loaded");
+  await tick(50);
+  assert.equal(errors.length, 1);
+  assert.deepEqual(passed, ["3", "4"]);
+  assert.equal(ledger.nextOffset, 3, "the covered records are settled");
+  assert.equal(starts.startOf(ledger)?.aggregate.count, 3);
+  // Once loaded, records pass at once.
+  source.next(delivery(ledger, 1, 5));
+  assert.deepEqual(passed, ["3", "4", "5"]);
+});
+
+Deno.test("a new ledger of a partition is a new assignment: a later epoch, loaded again", async () => {
+  let loads = 0;
+  const starts = createPartitionStarts({
+    load: () => {
+      loads += 1;
+      return Promise.resolve(new Map());
+    },
+  });
+  const source = new Subject<Delivery>();
+  source.pipe(starts.skipCovered).subscribe();
+  const first = new OffsetLedger(0);
+  source.next(delivery(first, 0, 0));
+  await tick();
+  const second = new OffsetLedger(0);
+  source.next(delivery(second, 0, 0));
+  assert.equal(starts.current("orders", 0), undefined, "the old start is no longer current");
+  await tick();
+  assert.equal(loads, 2);
+  assert.ok(starts.startOf(second)!.epoch > starts.startOf(first)!.epoch);
+  assert.equal(starts.current("orders", 0)?.ledger, second);
+});
