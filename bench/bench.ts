@@ -12,6 +12,7 @@ import { runCommand } from "../pipeline/cli/_run.ts";
 import { startEmbeddedBroker } from "../pipeline/broker/embedded_broker.ts";
 import { ensureKafkaJars } from "../pipeline/broker/kafka_jars.ts";
 import { createOrderEncoder } from "../pipeline/avro/order_encoder.ts";
+import { DEFAULT_TRANSACTION_INTERVAL_MS as EOS_INTERVAL_MS } from "../pipeline/consumer/exactly_once.ts";
 import { ensureTopics } from "../pipeline/kafka/topics.ts";
 import { applySecurity, securityFromEnv } from "../pipeline/kafka/security_flags.ts";
 import { makeOrder } from "../pipeline/orders/order_generator.ts";
@@ -39,9 +40,6 @@ import {
   throughputRatio,
 } from "./_summary.ts";
 
-// The transaction interval of the exactly-once row: consume's default.
-const EOS_INTERVAL_MS = 200;
-
 const HELP =
   `Usage: deno task bench [--messages N] [--quick] [--repeat N] [--only IDS] [--out-dir DIR]
 
@@ -53,7 +51,7 @@ Flags:
   --messages N    messages in the consumer and producer runs (1000000; 20000 with --quick)
   --quick         small and once: checks that every row is measured (CI)
   --repeat N      runs of each contender, alternating (3; 1 with --quick)
-  --only IDS      run only these rows, comma-separated: a b c d d10 dk dp m-small
+  --only IDS      run only these rows, comma-separated: a b c d d10 dk dp e eos m-small
                   pa pb pc latency (all)
   --out-dir DIR   where the results file goes (bench/results)
   -h, --help      show this help`;

@@ -16,6 +16,7 @@ import {
   parseDuration,
   topicSpecs,
 } from "../config.ts";
+import { DEFAULT_TRANSACTION_INTERVAL_MS } from "../consumer/exactly_once.ts";
 import { consumeOrders } from "../consumer/order_consumer.ts";
 import type { ConsumerStats } from "../consumer/consumer_stats.ts";
 import { type Ordering, parseOrdering } from "../consumer/ordering.ts";
@@ -150,7 +151,11 @@ export async function main(args: string[]): Promise<number> {
     seed: { env: "SEED", default: undefined as number | undefined, parse: integer(0) },
     fromBeginning: { env: "FROM_BEGINNING", default: false, parse: boolean },
     exactlyOnce: { env: "EXACTLY_ONCE", default: false, parse: boolean },
-    transactionInterval: { env: "TRANSACTION_INTERVAL", default: 200, parse: parseDuration },
+    transactionInterval: {
+      env: "TRANSACTION_INTERVAL",
+      default: DEFAULT_TRANSACTION_INTERVAL_MS,
+      parse: parseDuration,
+    },
     // Bounded so that in-flight records fit the task's V8 heap ceiling.
     ordering: { env: "ORDERING", default: "key" as Ordering, parse: parseOrdering },
     maxInFlight: {

@@ -22,7 +22,11 @@ import { createOrderHandler } from "./handle_order.ts";
 import { orderChain } from "./order_chain.ts";
 import { type Ordering, ORDERINGS } from "./ordering.ts";
 import type { OutcomeReport } from "./outcome_report.ts";
-import { createExactlyOnce, type ExactlyOnce } from "./exactly_once.ts";
+import {
+  createExactlyOnce,
+  DEFAULT_TRANSACTION_INTERVAL_MS,
+  type ExactlyOnce,
+} from "./exactly_once.ts";
 import { createOutcomeFold } from "./fold_outcome.ts";
 import { loadLatestSnapshots } from "./load_latest_snapshots.ts";
 import { createPartitionStarts } from "./partition_starts.ts";
@@ -159,7 +163,7 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     statsTopic,
     snapshotIntervalMs = 1000,
     exactlyOnce = false,
-    transactionIntervalMs = 200,
+    transactionIntervalMs = DEFAULT_TRANSACTION_INTERVAL_MS,
     onSnapshotError,
     retryTopic,
     retryGroupId = `${groupId}-retry`,
