@@ -131,6 +131,7 @@ export function startDashboard(options: StartDashboardOptions): Promise<RunningD
   const listeners = new Set<() => void>();
   let dirty = true;
 
+  const waited = new Set<string>();
   const tail = tailTopics({
     brokers,
     clientId: "order-pipeline-dashboard",
@@ -147,10 +148,15 @@ export function startDashboard(options: StartDashboardOptions): Promise<RunningD
     onStatus: (topic, status) => {
       state.setReader(topic, status);
       dirty = true;
+      // One line when a reader starts to wait, one when it reads again; a
+      // reader that never waited says nothing.
       if (status.state === "waiting" && status.attempts === 1) {
+        waited.add(topic);
         console.error(`dashboard: waiting for the broker to read ${topic}: ${status.reason}`);
       }
-      if (status.state === "tailing") console.error(`dashboard: reading ${topic}`);
+      if (status.state === "tailing" && waited.delete(topic)) {
+        console.error(`dashboard: reading ${topic} again`);
+      }
     },
     retryDelay: (n) => backoffDelay(n, { baseDelay: 500, maxDelay: 5000, jitter: "none" }),
   }).subscribe((record) => {
