@@ -4,7 +4,7 @@
  *
  * @module
  */
-import * as header from "./_headers.ts";
+import { RETRY_HEADERS, retryHeader as header } from "../headers.ts";
 
 /** A record as it was on its original topic, before the retry tier touched it. */
 export interface OriginalRecord {
@@ -79,7 +79,7 @@ export function readRetryContext(record: {
   };
   const original: Record<string, Uint8Array> = {};
   for (const [name, bytes] of Object.entries(headers)) {
-    if (!header.RETRY_HEADERS.includes(name)) original[name] = bytes;
+    if (!RETRY_HEADERS.has(name)) original[name] = bytes;
   }
   const round = Number(whole(header.ROUND) ?? 0);
   const firstFailure = whole(header.FIRST_FAILURE);
