@@ -36,7 +36,7 @@ export async function runCommand(
 }
 
 /** The one line a failure prints; with `verbose`, followed by its stack. */
-export function failureLine(command: string, err: unknown, verbose: boolean): string {
+function failureLine(command: string, err: unknown, verbose: boolean): string {
   if (!(err instanceof Error)) return `${command}: ${String(err)}`;
   const line = err instanceof PipelineError
     ? `${command}: ${err.message}`
