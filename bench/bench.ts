@@ -7,8 +7,8 @@
  * @module
  */
 import { lastValueFrom } from "rxjs";
-import { parseFlags, UsageError } from "../pipeline/cli/_flags.ts";
-import { runCommand } from "../pipeline/cli/_run.ts";
+import { parseFlags, UsageError } from "../pipeline/command/parse_flags.ts";
+import { runCommand } from "../pipeline/command/run_command.ts";
 import { CORRELATION_ID } from "../pipeline/headers.ts";
 import { startEmbeddedBroker } from "../pipeline/broker/embedded_broker.ts";
 import { ensureKafkaJars } from "../pipeline/broker/kafka_jars.ts";

@@ -9,8 +9,11 @@ import { CORRELATION_ID } from "../../pipeline/headers.ts";
 import { connectProducer } from "../../pipeline/kafka/kafka_producer.ts";
 import { makeOrder } from "../../pipeline/orders/order_generator.ts";
 import { createRandom } from "../../pipeline/orders/random.ts";
+import { quietNegativeTimeoutWarning } from "../../pipeline/kafka/quiet_negative_timeout_warning.ts";
 import { arg, printResult } from "./_result.ts";
 import { secureFromEnv } from "./_secure.ts";
+
+quietNegativeTimeoutWarning();
 
 const args = Deno.args;
 const brokers = arg(args, "brokers").split(",");
