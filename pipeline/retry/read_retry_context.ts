@@ -37,7 +37,8 @@ export interface RetryContext {
 const utf8 = new TextDecoder();
 
 /**
- * The retry context of `record`. A record without retry headers (one of the
+ * The retry context of `record` (a record of the main or the retry topic, in
+ * the shape of an {@link OriginalRecord}, all its headers). A record without retry headers (one of the
  * main topic) is round 0 and its own original; a missing or malformed number
  * counts as absent, so a hand-written record on the retry topic is still
  * processed rather than stuck.
@@ -62,15 +63,7 @@ const utf8 = new TextDecoder();
  * assert.deepEqual(Object.keys(context.original.headers), ["x-correlation-id"]);
  * ```
  */
-export function readRetryContext(record: {
-  topic: string;
-  partition: number;
-  offset: string;
-  timestamp: string;
-  key: Uint8Array | null;
-  value: Uint8Array | null;
-  headers: Readonly<Record<string, Uint8Array>>;
-}): RetryContext {
+export function readRetryContext(record: Readonly<OriginalRecord>): RetryContext {
   const { headers } = record;
   const text = (name: string) => headers[name] ? utf8.decode(headers[name]) : undefined;
   const whole = (name: string) => {
