@@ -7,8 +7,9 @@
  * @module
  */
 import { lastValueFrom } from "rxjs";
-import { parseFlags, UsageError } from "../pipeline/cli/_flags.ts";
-import { runCommand } from "../pipeline/cli/_run.ts";
+import { parseFlags, UsageError } from "../pipeline/command/parse_flags.ts";
+import { runCommand } from "../pipeline/command/run_command.ts";
+import { CORRELATION_ID } from "../pipeline/headers.ts";
 import { startEmbeddedBroker } from "../pipeline/broker/embedded_broker.ts";
 import { ensureKafkaJars } from "../pipeline/broker/kafka_jars.ts";
 import { createOrderEncoder } from "../pipeline/avro/order_encoder.ts";
@@ -17,7 +18,7 @@ import { ensureTopics } from "../pipeline/kafka/topics.ts";
 import { applySecurity, securityFromEnv } from "../pipeline/kafka/security_flags.ts";
 import { makeOrder } from "../pipeline/orders/order_generator.ts";
 import { createRandom } from "../pipeline/orders/random.ts";
-import { CORRELATION_HEADER, produceOrders } from "../pipeline/producer/order_producer.ts";
+import { produceOrders } from "../pipeline/producer/order_producer.ts";
 import {
   consumeTaskV8Flags,
   type Contender,
@@ -463,7 +464,7 @@ function recordSize(messages: number): number {
     const order = makeOrder(Math.max(1, messages - i), random);
     bytes += order.orderId.length + codec.encode(order).byteLength;
   }
-  return Math.round(bytes / sample) + headers + CORRELATION_HEADER.length + 36;
+  return Math.round(bytes / sample) + headers + CORRELATION_ID.length + 36;
 }
 
 function rotate<T>(list: readonly T[], by: number): T[] {

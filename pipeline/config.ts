@@ -15,7 +15,7 @@ export const DEFAULT_TOPICS = Object.freeze({
 });
 
 /** Partitions of the orders topic (and of the retry topic, which mirrors it). */
-export const ORDER_PARTITIONS = 3;
+const ORDER_PARTITIONS = 3;
 
 const SEVEN_DAYS_MS = String(7 * 24 * 60 * 60 * 1000);
 

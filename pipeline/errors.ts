@@ -10,7 +10,7 @@
 export type ErrorClass = "poison" | "permanent" | "transient" | "fatal";
 
 /** Every code an error of ours can carry. */
-export const ERROR_CODES = [
+const ERROR_CODES = [
   "EMPTY_VALUE",
   "DECODE_FAILED",
   "UNKNOWN_SCHEMA",

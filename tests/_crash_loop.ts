@@ -19,6 +19,7 @@ import {
   SLOW_DRAIN_ARGS,
   startConsumer,
 } from "./_consumer_process.ts";
+import { quietNegativeTimeoutWarning } from "../pipeline/kafka/quiet_negative_timeout_warning.ts";
 import { writeRecords } from "./_kafka_helpers.ts";
 import { orderRecord, readAll } from "./_orders.ts";
 
@@ -316,6 +317,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 if (import.meta.main) {
+  quietNegativeTimeoutWarning();
   const [orders = "100000", kills = "12", ...rest] = Deno.args.filter((a) => a !== "--");
   const brokers = (Deno.env.get("KAFKA_BROKERS") ?? "").split(",").filter(Boolean);
   if (brokers.length === 0) throw new Error("Set KAFKA_BROKERS to the broker to run against");

@@ -7,12 +7,15 @@ import {
   provideBroker,
   type ProvidedBroker,
 } from "./broker_provider.ts";
+import { quietNegativeTimeoutWarning } from "../pipeline/kafka/quiet_negative_timeout_warning.ts";
 
 let shared: Promise<ProvidedBroker> | undefined;
 
 /** Bootstrap servers of the shared test broker, started on first call. */
 export async function testBrokers(): Promise<string[]> {
   if (!shared) {
+    // The tests are the entry point here: they install what the CLIs do.
+    quietNegativeTimeoutWarning();
     shared = provideBroker();
     const broker = await shared;
     if (!Deno.env.get(BROKER_ANNOUNCED)) console.error(announceBroker(broker));

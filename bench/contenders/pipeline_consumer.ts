@@ -5,8 +5,11 @@
 import { lastValueFrom, tap } from "rxjs";
 import { consumeOrders } from "../../pipeline/consumer/order_consumer.ts";
 import type { Ordering } from "../../pipeline/consumer/ordering.ts";
+import { quietNegativeTimeoutWarning } from "../../pipeline/kafka/quiet_negative_timeout_warning.ts";
 import { arg, printResult } from "./_result.ts";
 import { secureFromEnv } from "./_secure.ts";
+
+quietNegativeTimeoutWarning();
 
 const args = Deno.args;
 const messages = Number(arg(args, "messages"));

@@ -5,11 +5,15 @@
 import { lastValueFrom } from "rxjs";
 import { createOrderEncoder } from "../../pipeline/avro/order_encoder.ts";
 import { consumeOrders } from "../../pipeline/consumer/order_consumer.ts";
+import { CORRELATION_ID } from "../../pipeline/headers.ts";
 import { connectProducer } from "../../pipeline/kafka/kafka_producer.ts";
 import { makeOrder } from "../../pipeline/orders/order_generator.ts";
 import { createRandom } from "../../pipeline/orders/random.ts";
+import { quietNegativeTimeoutWarning } from "../../pipeline/kafka/quiet_negative_timeout_warning.ts";
 import { arg, printResult } from "./_result.ts";
 import { secureFromEnv } from "./_secure.ts";
+
+quietNegativeTimeoutWarning();
 
 const args = Deno.args;
 const brokers = arg(args, "brokers").split(",");
@@ -52,7 +56,7 @@ const send = async (count: number) => {
     const order = makeOrder(++made, random);
     const id = crypto.randomUUID();
     sentAt.set(id, performance.now());
-    const headers = { ...codec.headers, "x-correlation-id": id };
+    const headers = { ...codec.headers, [CORRELATION_ID]: id };
     return { key: order.orderId, value: codec.encode(order), headers };
   });
   await producer.send(topic, records);

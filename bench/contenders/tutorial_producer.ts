@@ -2,6 +2,7 @@
 // one `send` (default acks: all replicas) per Avro order.
 import avro from "avsc";
 import { Kafka, logLevel } from "kafkajs";
+import { CORRELATION_ID } from "../../pipeline/headers.ts";
 import { arg, printResult } from "./_result.ts";
 import { secureFromEnv } from "./_secure.ts";
 
@@ -35,7 +36,7 @@ for (let i = 1; i <= messages; i++) {
     messages: [{
       key: order.orderId,
       value: orderType.toBuffer(order),
-      headers: { "x-correlation-id": crypto.randomUUID() },
+      headers: { [CORRELATION_ID]: crypto.randomUUID() },
     }],
   });
 }

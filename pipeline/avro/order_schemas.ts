@@ -12,7 +12,7 @@ import { type SchemaFingerprint, schemaFingerprint } from "./schema_fingerprint.
  * with no single-object marker is read as version 1. A new version is a new
  * file and one more entry here (README: "Adding a version").
  */
-export const ORDER_SCHEMA_FILES: readonly string[] = Object.freeze([
+const ORDER_SCHEMA_FILES: readonly string[] = Object.freeze([
   "order.avsc",
   "order.v2.avsc",
 ]);

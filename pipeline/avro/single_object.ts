@@ -8,10 +8,10 @@ import { Buffer } from "node:buffer";
 import { DecodeError } from "../errors.ts";
 
 /** The two bytes that open every single-object message (format version 1). */
-export const SINGLE_OBJECT_MARKER: readonly [number, number] = [0xc3, 0x01];
+const SINGLE_OBJECT_MARKER: readonly [number, number] = [0xc3, 0x01];
 
 /** Marker plus fingerprint: where the body starts. */
-export const SINGLE_OBJECT_HEADER_LENGTH = 10;
+const SINGLE_OBJECT_HEADER_LENGTH = 10;
 
 /** A single-object message taken apart. */
 export interface SingleObject {

@@ -11,7 +11,7 @@ import { BrokerError } from "../errors.ts";
 export const SECURE_USERNAME = "pipeline";
 
 /** Mechanisms the SASL_SSL listener accepts. */
-export const SECURE_MECHANISMS = ["SCRAM-SHA-256", "SCRAM-SHA-512", "PLAIN"] as const;
+const SECURE_MECHANISMS = ["SCRAM-SHA-256", "SCRAM-SHA-512", "PLAIN"] as const;
 
 /** The files and credentials of a secured listener. */
 export interface SecureMaterial {

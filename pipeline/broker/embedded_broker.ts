@@ -19,7 +19,7 @@ import {
 } from "./_secure_listener.ts";
 
 /** Marks the broker JVM in a process list. */
-export const BROKER_MAIN_CLASS = "kafka.Kafka";
+const BROKER_MAIN_CLASS = "kafka.Kafka";
 
 /** Options for {@link startEmbeddedBroker}. */
 export interface EmbeddedBrokerOptions {

@@ -37,7 +37,7 @@ export interface KafkaJar {
 }
 
 /** The default jar cache, outside the repository so clones share it. */
-export function defaultJarCache(): string {
+function defaultJarCache(): string {
   const base = Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME") ?? "/tmp"}/.cache`;
   return `${base}/order-pipeline/kafka-${KAFKA_VERSION}`;
 }

@@ -1,5 +1,6 @@
 // `dlq inspect`: the dead letters as a table, or JSON lines.
 import type { DeadLetter } from "../dead_letter/dead_letter.ts";
+import { deadLetterHeader } from "../headers.ts";
 import type { DlqEntry } from "./_dlq_read.ts";
 
 const MESSAGE_WIDTH = 60;
@@ -41,7 +42,7 @@ export function formatTable(entries: readonly DlqEntry[]): string {
   entries.forEach((entry, i) => {
     out.push(line(rows[i]));
     const headers = Object.entries(entry.headerText)
-      .filter(([name]) => name !== "kafka_dlt-exception-stacktrace")
+      .filter(([name]) => name !== deadLetterHeader.EXCEPTION_STACKTRACE)
       .map(([name, value]) => `${name}=${clip(value, 40)}`);
     out.push(`    headers: ${headers.join("  ")}`);
   });

@@ -8,6 +8,7 @@ import {
   readDeadLetterHeaders,
 } from "../dead_letter/read_dead_letter_headers.ts";
 import { errorMessage } from "../errors.ts";
+import { deadLetterHeader } from "../headers.ts";
 import type { KafkaRecord } from "../kafka/kafka_record.ts";
 
 /** One record of the DLQ, decoded as far as it goes. */
@@ -52,11 +53,11 @@ export function toEntry(record: KafkaRecord): DlqEntry {
   const headerText: Record<string, string> = {};
   for (const [name, bytes] of Object.entries(record.headers)) headerText[name] = utf8.decode(bytes);
   if (headers.originalPartition !== undefined) {
-    headerText["kafka_dlt-original-partition"] = String(headers.originalPartition);
+    headerText[deadLetterHeader.ORIGINAL_PARTITION] = String(headers.originalPartition);
   }
-  if (headers.originalOffset) headerText["kafka_dlt-original-offset"] = headers.originalOffset;
+  if (headers.originalOffset) headerText[deadLetterHeader.ORIGINAL_OFFSET] = headers.originalOffset;
   if (headers.originalTimestamp) {
-    headerText["kafka_dlt-original-timestamp"] = headers.originalTimestamp;
+    headerText[deadLetterHeader.ORIGINAL_TIMESTAMP] = headers.originalTimestamp;
   }
   return {
     partition: record.partition,

@@ -10,8 +10,8 @@ import {
   stopBrokerProcess,
 } from "../broker/embedded_broker.ts";
 import { waitForBroker } from "../kafka/wait_for_broker.ts";
-import { parseFlags, UsageError } from "./_flags.ts";
-import { runCommand } from "./_run.ts";
+import { parseFlags, UsageError } from "../command/parse_flags.ts";
+import { runCommand } from "../command/run_command.ts";
 
 const HELP = `Usage: deno task broker <start|stop|status> [--port 9092] [--heap 512m] [--secure]
 

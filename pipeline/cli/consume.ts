@@ -27,8 +27,8 @@ import { requireBroker } from "../kafka/require_broker.ts";
 import { classify as errorClass, DeadLetterWriteError, errorMessage } from "../errors.ts";
 import { createConsumerMetrics } from "../metrics/consumer_metrics.ts";
 import { createMetricsApp } from "../metrics/metrics_app.ts";
-import { parseFlags, UsageError } from "./_flags.ts";
-import { runCommand, VERBOSE_HELP } from "./_run.ts";
+import { parseFlags, UsageError } from "../command/parse_flags.ts";
+import { runCommand, VERBOSE_HELP } from "../command/run_command.ts";
 import { describeStartPoints } from "./_start_points.ts";
 import {
   applySecurity,
@@ -215,7 +215,10 @@ export async function main(args: string[]): Promise<number> {
     say(line);
   }
   const lag: Record<number, number> = {};
-  const stop = stopOnSignals("consume", { exitAfterMs: config.drainTimeout + STOP_GRACE_MS });
+  const stop = stopOnSignals("consume", {
+    exit: Deno.exit,
+    exitAfterMs: config.drainTimeout + STOP_GRACE_MS,
+  });
   const started = performance.now();
   let last: ConsumerStats | undefined;
   let lastActivity = performance.now();

@@ -7,8 +7,8 @@
 import { brokerList, DEFAULT_TOPICS, integer, loadConfig, name } from "../config.ts";
 import { startDashboard } from "../dashboard/start_dashboard.ts";
 import { requireBroker } from "../kafka/require_broker.ts";
-import { parseFlags } from "./_flags.ts";
-import { runCommand, VERBOSE_HELP } from "./_run.ts";
+import { parseFlags } from "../command/parse_flags.ts";
+import { runCommand, VERBOSE_HELP } from "../command/run_command.ts";
 import {
   applySecurity,
   SECURITY_FLAGS,
@@ -80,7 +80,7 @@ export async function main(args: string[]): Promise<number> {
   });
   applySecurity(config);
   await requireBroker(config.brokers);
-  const stop = stopOnSignals("dashboard");
+  const stop = stopOnSignals("dashboard", { exit: Deno.exit });
   const dashboard = await startDashboard({
     brokers: config.brokers,
     host: config.host,

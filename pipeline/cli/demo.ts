@@ -26,8 +26,8 @@ import { ensureTopics, startGroupAtEnd } from "../kafka/topics.ts";
 import { produceOrders, type ProducerProgress } from "../producer/order_producer.ts";
 import { runPrefix } from "../orders/order_generator.ts";
 import { requireBroker } from "../kafka/require_broker.ts";
-import { runCommand, VERBOSE_HELP } from "./_run.ts";
-import { parseFlags, UsageError } from "./_flags.ts";
+import { runCommand, VERBOSE_HELP } from "../command/run_command.ts";
+import { parseFlags, UsageError } from "../command/parse_flags.ts";
 import {
   applySecurity,
   SECURITY_FLAGS,
@@ -105,7 +105,7 @@ export async function main(args: string[]): Promise<number> {
   });
   const brokers = config.brokers ?? [broker!.brokers];
   say(broker ? `Kafka is up at ${broker.brokers}` : `Using Kafka at ${brokers.join(",")}`);
-  const stop = stopOnSignals("demo");
+  const stop = stopOnSignals("demo", { exit: Deno.exit });
   let dashboard: RunningDashboard | undefined;
   try {
     const topics = DEFAULT_TOPICS;

@@ -18,7 +18,7 @@ import { missingTopics } from "../kafka/missing_topics.ts";
 import { readTopic } from "../kafka/read_topic.ts";
 import { requireBroker } from "../kafka/require_broker.ts";
 import { ConfigError } from "../errors.ts";
-import { parseFlags, UsageError } from "./_flags.ts";
+import { parseFlags, UsageError } from "../command/parse_flags.ts";
 import { formatTable } from "./_dlq_inspect.ts";
 import {
   type DlqEntry,
@@ -30,7 +30,7 @@ import {
 } from "./_dlq_read.ts";
 import { replay } from "./_dlq_replay.ts";
 import { formatStats } from "./_dlq_stats.ts";
-import { runCommand, VERBOSE_HELP } from "./_run.ts";
+import { runCommand, VERBOSE_HELP } from "../command/run_command.ts";
 import {
   applySecurity,
   SECURITY_FLAGS,
@@ -158,7 +158,7 @@ export async function main(args: string[]): Promise<number> {
   const write = (line: string) => Deno.stdout.writeSync(encoder.encode(`${line}\n`));
 
   if (command === "replay") {
-    const stop = stopOnSignals("dlq replay");
+    const stop = stopOnSignals("dlq replay", { exit: Deno.exit });
     try {
       const summary = await replay({
         brokers: config.brokers,

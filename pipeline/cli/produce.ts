@@ -21,8 +21,8 @@ import { LATEST_ORDER_VERSION } from "../avro/order_schemas.ts";
 import { requireBroker } from "../kafka/require_broker.ts";
 import { runPrefix } from "../orders/order_generator.ts";
 import { produceOrders, type ProducerProgress } from "../producer/order_producer.ts";
-import { parseFlags } from "./_flags.ts";
-import { runCommand, VERBOSE_HELP } from "./_run.ts";
+import { parseFlags } from "../command/parse_flags.ts";
+import { runCommand, VERBOSE_HELP } from "../command/run_command.ts";
 import {
   applySecurity,
   SECURITY_FLAGS,
@@ -87,7 +87,7 @@ export async function main(args: string[]): Promise<number> {
   await ensureTopics(config.brokers, topicSpecs({ orders: config.topic }));
 
   const live = Deno.stdout.isTerminal() && !config.json;
-  const stop = stopOnSignals("produce");
+  const stop = stopOnSignals("produce", { exit: Deno.exit });
   const started = performance.now();
   const encoder = new TextEncoder();
   const write = (text: string) => Deno.stdout.writeSync(encoder.encode(text));

@@ -7,8 +7,8 @@
  */
 import { checkOrderSchemas } from "../avro/check_order_schemas.ts";
 import { loadOrderSchemas } from "../avro/order_schemas.ts";
-import { parseFlags, UsageError } from "./_flags.ts";
-import { runCommand } from "./_run.ts";
+import { parseFlags, UsageError } from "../command/parse_flags.ts";
+import { runCommand } from "../command/run_command.ts";
 
 const HELP = `Usage: deno task schemas check [--dir DIR]
 

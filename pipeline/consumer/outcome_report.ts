@@ -5,6 +5,7 @@
  * @module
  */
 import { classify, errorCode } from "../errors.ts";
+import { CORRELATION_ID } from "../headers.ts";
 import { ProcessingFailure } from "../operators/processing_failure.ts";
 import type { Settled } from "./settled.ts";
 
@@ -35,7 +36,7 @@ export function reportOutcome({ outcome, delivery, startedAt, context }: Settled
   const durationMs = performance.now() - startedAt;
   const { topic, partition, offset, headers } = delivery.record;
   const round = context?.round ?? 0;
-  const correlation = headers["x-correlation-id"];
+  const correlation = headers[CORRELATION_ID];
   const correlationId = correlation ? textDecoder.decode(correlation) : null;
   const base = { topic, partition, offset, round, correlationId, durationMs };
   if (outcome.kind === "processed") {

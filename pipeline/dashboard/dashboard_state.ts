@@ -15,6 +15,7 @@ import {
 import { decodeDeadLetter } from "../dead_letter/decode_dead_letter.ts";
 import { replayCount } from "../dead_letter/build_replay_record.ts";
 import { errorMessage } from "../errors.ts";
+import { CORRELATION_ID } from "../headers.ts";
 import type { GroupDescription } from "../kafka/describe_group.ts";
 import type { KafkaRecord } from "../kafka/kafka_record.ts";
 import type { TailStatus } from "../kafka/tail_topics.ts";
@@ -259,7 +260,7 @@ export function createDashboardState(options: DashboardStateOptions): DashboardS
       offset: record.offset,
       timestamp: Number(record.timestamp),
       key: record.key ? text(record.key) : null,
-      correlationId: header(record, "x-correlation-id"),
+      correlationId: header(record, CORRELATION_ID),
       headers: Object.entries(record.headers).map(([name, bytes]) => [name, text(bytes)]),
       order,
       error,

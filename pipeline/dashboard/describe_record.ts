@@ -13,6 +13,7 @@ import { parseStatsSnapshot } from "../consumer/stats_snapshot.ts";
 import { decodeDeadLetter } from "../dead_letter/decode_dead_letter.ts";
 import { readDeadLetterHeaders } from "../dead_letter/read_dead_letter_headers.ts";
 import { errorMessage } from "../errors.ts";
+import { deadLetterHeader } from "../headers.ts";
 import type { KafkaRecord } from "../kafka/kafka_record.ts";
 import type { Order } from "../orders/order.ts";
 import { validateOrder } from "../orders/validate_order.ts";
@@ -132,13 +133,13 @@ const decoders: Record<RecordKind, (record: KafkaRecord) => Decoded> = {
     const letter = decodeDeadLetter(record.value);
     const spring = readDeadLetterHeaders(record.headers);
     const headers: Array<[string, string]> = Object.entries(record.headers).map(([name, bytes]) => {
-      if (name === "kafka_dlt-original-partition" && spring.originalPartition !== undefined) {
+      if (name === deadLetterHeader.ORIGINAL_PARTITION && spring.originalPartition !== undefined) {
         return [name, String(spring.originalPartition)];
       }
-      if (name === "kafka_dlt-original-offset" && spring.originalOffset) {
+      if (name === deadLetterHeader.ORIGINAL_OFFSET && spring.originalOffset) {
         return [name, spring.originalOffset];
       }
-      if (name === "kafka_dlt-original-timestamp" && spring.originalTimestamp) {
+      if (name === deadLetterHeader.ORIGINAL_TIMESTAMP && spring.originalTimestamp) {
         return [
           name,
           `${spring.originalTimestamp} (${

@@ -6,7 +6,7 @@
  */
 import { Buffer } from "node:buffer";
 import type { DeadLetter } from "./dead_letter.ts";
-import { REPLAY_COUNT } from "./_headers.ts";
+import { REPLAY_COUNT } from "../headers.ts";
 
 /**
  * How many times a dead letter's message was replayed before it failed again:

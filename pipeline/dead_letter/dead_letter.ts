@@ -8,7 +8,7 @@
 import { Buffer } from "node:buffer";
 import { classify, errorCode, errorMessage, UnknownSchemaError } from "../errors.ts";
 import { deadLetterCodec } from "./_codec.ts";
-import * as header from "./_headers.ts";
+import { deadLetterHeader as header } from "../headers.ts";
 import { sha256Hex } from "./_sha256.ts";
 
 /**

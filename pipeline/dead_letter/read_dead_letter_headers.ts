@@ -5,7 +5,7 @@
  * @module
  */
 import { DecodeError } from "../errors.ts";
-import * as header from "./_headers.ts";
+import { deadLetterHeader as header } from "../headers.ts";
 
 /**
  * The dead-letter context found in a record's headers; a header that is absent

@@ -6,7 +6,7 @@
  */
 import { Buffer } from "node:buffer";
 import { deadLetterCodec } from "./_codec.ts";
-import * as header from "./_headers.ts";
+import { DEAD_LETTER_CONTEXT_HEADERS, deadLetterHeader as header } from "../headers.ts";
 import { decodeDeadLetter } from "./decode_dead_letter.ts";
 
 /** A dead-letter record as `buildDeadLetter` returns it. */
@@ -62,7 +62,7 @@ export function withoutPayload(record: DeadLetterRecord): DeadLetterRecord {
   });
   const headers: Record<string, Uint8Array> = {};
   for (const [name, bytes] of Object.entries(record.headers)) {
-    if (header.CONTEXT_HEADERS.has(name)) headers[name] = bytes;
+    if (DEAD_LETTER_CONTEXT_HEADERS.has(name)) headers[name] = bytes;
   }
   const correlation = letter.originalHeaders[header.CORRELATION_ID];
   if (correlation) headers[header.CORRELATION_ID] = correlation;

@@ -4,22 +4,9 @@
  *
  * @module
  */
-import process from "node:process";
 import { Kafka, type logCreator, logLevel, type RetryOptions } from "kafkajs";
 import { kafkaJsSecurity, type KafkaSecurity, securityFor } from "./kafka_security.ts";
 import { noDelaySocketFactory } from "./_socket_factory.ts";
-
-// kafkajs's request queue arms a timer with a negative delay when the broker
-// has not throttled it; Node's timers treat that as 1 ms, which is what kafkajs
-// means, but warn on every request. Only that warning is dropped.
-const emitWarning = process.emitWarning;
-process.emitWarning = function (warning: string | Error, ...rest: unknown[]) {
-  const kind = typeof warning === "string"
-    ? (typeof rest[0] === "string" ? rest[0] : (rest[0] as { type?: string } | undefined)?.type)
-    : warning.name;
-  if (kind === "TimeoutNegativeWarning") return;
-  return (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
-} as typeof process.emitWarning;
 
 /** Connection settings shared by every Kafka client we create. */
 export interface KafkaClientOptions {

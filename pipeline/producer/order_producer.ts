@@ -24,13 +24,11 @@ import {
 import { LATEST_ORDER_VERSION } from "../avro/order_schemas.ts";
 import { createOrderEncoder } from "../avro/order_encoder.ts";
 import { toCents } from "../operators/aggregate.ts";
+import { CORRELATION_ID } from "../headers.ts";
 import { connectProducer, type OutboundRecord } from "../kafka/kafka_producer.ts";
 import type { Order } from "../orders/order.ts";
 import { makeBadMessage, makeOrder } from "../orders/order_generator.ts";
 import { createRandom } from "../orders/random.ts";
-
-/** The header every order carries, unchanged through retry, DLQ and replay. */
-export const CORRELATION_HEADER = "x-correlation-id";
 
 /** Options for {@link produceOrders}. */
 export interface ProduceOrdersOptions {
@@ -171,7 +169,7 @@ function record(
   value: Uint8Array,
   encoding: Readonly<Record<string, string>>,
 ): OutboundRecord {
-  return { key, value, headers: { ...encoding, [CORRELATION_HEADER]: crypto.randomUUID() } };
+  return { key, value, headers: { ...encoding, [CORRELATION_ID]: crypto.randomUUID() } };
 }
 
 function addProgress(progress: ProducerProgress, made: Made[]): ProducerProgress {

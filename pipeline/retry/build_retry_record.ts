@@ -5,7 +5,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import * as header from "./_headers.ts";
+import { retryHeader as header } from "../headers.ts";
 import type { RetryContext } from "./read_retry_context.ts";
 
 /** What {@link buildRetryRecord} needs. */

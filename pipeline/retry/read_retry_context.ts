@@ -4,7 +4,7 @@
  *
  * @module
  */
-import * as header from "./_headers.ts";
+import { RETRY_HEADERS, retryHeader as header } from "../headers.ts";
 
 /** A record as it was on its original topic, before the retry tier touched it. */
 export interface OriginalRecord {
@@ -37,7 +37,8 @@ export interface RetryContext {
 const utf8 = new TextDecoder();
 
 /**
- * The retry context of `record`. A record without retry headers (one of the
+ * The retry context of `record` (a record of the main or the retry topic, in
+ * the shape of an {@link OriginalRecord}, all its headers). A record without retry headers (one of the
  * main topic) is round 0 and its own original; a missing or malformed number
  * counts as absent, so a hand-written record on the retry topic is still
  * processed rather than stuck.
@@ -62,15 +63,7 @@ const utf8 = new TextDecoder();
  * assert.deepEqual(Object.keys(context.original.headers), ["x-correlation-id"]);
  * ```
  */
-export function readRetryContext(record: {
-  topic: string;
-  partition: number;
-  offset: string;
-  timestamp: string;
-  key: Uint8Array | null;
-  value: Uint8Array | null;
-  headers: Readonly<Record<string, Uint8Array>>;
-}): RetryContext {
+export function readRetryContext(record: Readonly<OriginalRecord>): RetryContext {
   const { headers } = record;
   const text = (name: string) => headers[name] ? utf8.decode(headers[name]) : undefined;
   const whole = (name: string) => {
@@ -79,7 +72,7 @@ export function readRetryContext(record: {
   };
   const original: Record<string, Uint8Array> = {};
   for (const [name, bytes] of Object.entries(headers)) {
-    if (!header.RETRY_HEADERS.includes(name)) original[name] = bytes;
+    if (!RETRY_HEADERS.has(name)) original[name] = bytes;
   }
   const round = Number(whole(header.ROUND) ?? 0);
   const firstFailure = whole(header.FIRST_FAILURE);

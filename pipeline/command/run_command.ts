@@ -1,11 +1,13 @@
-// The `import.meta.main` tail every command shares: run `main`, turn usage and
+// The `import.meta.main` tail every command (and the bench) shares: drop
+// kafkajs's negative-timeout warning, run `main`, turn usage and
 // configuration mistakes into one line and exit code 2, and any failure into
 // one line and exit code 1. `--verbose`, accepted by every command, also shows
 // the Kafka client's own log lines and the stack of a failure.
 import { ConfigError, PipelineError } from "../errors.ts";
 import { showKafkaLogs } from "../kafka/client.ts";
+import { quietNegativeTimeoutWarning } from "../kafka/quiet_negative_timeout_warning.ts";
 import { explainConnectionError } from "../kafka/explain_connection_error.ts";
-import { UsageError } from "./_flags.ts";
+import { UsageError } from "./parse_flags.ts";
 
 /** The flag every command accepts; its line for each command's `--help`. */
 export const VERBOSE_HELP =
@@ -16,6 +18,7 @@ export async function runCommand(
   command: string,
   main: (args: string[]) => Promise<number>,
 ): Promise<never> {
+  quietNegativeTimeoutWarning();
   const verbose = Deno.args.includes("--verbose");
   if (verbose) showKafkaLogs("info");
   try {
@@ -36,7 +39,7 @@ export async function runCommand(
 }
 
 /** The one line a failure prints; with `verbose`, followed by its stack. */
-export function failureLine(command: string, err: unknown, verbose: boolean): string {
+function failureLine(command: string, err: unknown, verbose: boolean): string {
   if (!(err instanceof Error)) return `${command}: ${String(err)}`;
   const line = err instanceof PipelineError
     ? `${command}: ${err.message}`
