@@ -409,6 +409,7 @@ function summarize(
     throughputRatio("consume d/c", consumerRows, "d", "c", 2),
     throughputRatio("consume d/a", consumerRows, "d", "a", 0.5),
     throughputRatio("key order with failures d'k/d", consumerRows, "dk", "d", 0.8),
+    throughputRatio("exactly-once e'/e", consumerRows, "eos", "e", 0.5),
     throughputRatio("produce c/a", producerRows, "pc", "pa", 0.5),
     throughputRatio("produce c/b", producerRows, "pc", "pb", 20),
     // Only when the bench's own broker ran the SASL_SSL rows.

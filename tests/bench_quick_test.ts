@@ -33,7 +33,7 @@ Deno.test("deno task bench --quick measures every row and writes its results fil
     ok(machine.cores > 0 && machine.memoryGb > 0 && machine.kafkajs === "2.2.4");
 
     const ids = (rows: Row[]) => rows.map((r) => r.id);
-    equal(ids(summary.consumers).join(), "a,b,c,d,d10,dk,dp");
+    equal(ids(summary.consumers).join(), "a,b,c,d,d10,e,eos,dk,dp");
     equal(ids(summary.producers).join(), "pa,pb,pc");
     equal(ids(summary.memory).join(), "m-small,d");
     for (const row of [...summary.consumers, ...summary.producers, ...summary.memory] as Row[]) {
@@ -46,7 +46,7 @@ Deno.test("deno task bench --quick measures every row and writes its results fil
     }
     equal(summary.latency.length, 2);
     for (const l of summary.latency) ok(l.p50Ms > 0 && l.p99Ms >= l.p50Ms, JSON.stringify(l));
-    equal(summary.ratios.length, 9);
+    equal(summary.ratios.length, 10);
     for (const r of summary.ratios) ok(Number.isFinite(r.value) && r.value > 0, r.name);
   } finally {
     await Deno.remove(outDir, { recursive: true });
