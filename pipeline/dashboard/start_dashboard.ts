@@ -6,7 +6,7 @@
  * @module
  */
 import { lastValueFrom } from "rxjs";
-import { DEFAULT_TOPICS, topicSpecs } from "../config.ts";
+import { DEFAULTS, topicSpecs } from "../config.ts";
 import { readDeadLetterHeaders } from "../dead_letter/read_dead_letter_headers.ts";
 import { decodeDeadLetter } from "../dead_letter/decode_dead_letter.ts";
 import { errorMessage } from "../errors.ts";
@@ -34,25 +34,25 @@ import { createReplayJob, type ReplayJob } from "./replay_job.ts";
 /** Options for {@link startDashboard}. */
 export interface StartDashboardOptions {
   brokers: readonly string[];
-  /** Address to listen on; anything but loopback makes every data request need a token. @default "127.0.0.1" */
+  /** Address to listen on; anything but loopback makes every data request need a token. @default DEFAULTS.dashboard.host */
   host?: string;
-  /** Port; 0 picks a free one. @default 8080 */
+  /** Port; 0 picks a free one. @default DEFAULTS.dashboard.port */
   port?: number;
-  /** @default DEFAULT_TOPICS */
+  /** @default DEFAULTS.topics */
   topics?: { orders?: string; retry?: string; dlq?: string; stats?: string };
-  /** The consumer group whose snapshots make the global average. @default "order-pipeline" */
+  /** The consumer group whose snapshots make the global average. @default DEFAULTS.groupId */
   groupId?: string;
   /** The token for data and actions; made up when the host is not loopback. */
   token?: string;
   /** Host names, besides the bound address and `localhost`, that requests may name in `Host`. */
   allowedHosts?: readonly string[];
-  /** Rows per table. @default 20 */
+  /** Rows per table. @default DEFAULTS.dashboard.tableSize */
   tableSize?: number;
-  /** How often to describe the consumer group, in ms. @default 2000 */
+  /** How often to describe the consumer group, in ms. @default DEFAULTS.dashboard.groupIntervalMs */
   groupIntervalMs?: number;
-  /** A group with members but no snapshot for this long while records wait is stalled. @default 10000 */
+  /** A group with members but no snapshot for this long while records wait is stalled. @default DEFAULTS.dashboard.staleAfterMs */
   staleAfterMs?: number;
-  /** Park letters replayed this many times already (as `dlq replay --max-replays`). @default 3 */
+  /** Park letters replayed this many times already (as `dlq replay --max-replays`). @default DEFAULTS.replay.maxReplays */
   maxReplays?: number;
 }
 
@@ -87,22 +87,22 @@ const PREVIEW_LIST = MAX_REPLAY_POSITIONS;
 export function startDashboard(options: StartDashboardOptions): Promise<RunningDashboard> {
   const {
     brokers,
-    host = "127.0.0.1",
-    port = 8080,
-    groupId = "order-pipeline",
-    tableSize,
-    groupIntervalMs = 2000,
-    staleAfterMs,
-    maxReplays = 3,
+    host = DEFAULTS.dashboard.host,
+    port = DEFAULTS.dashboard.port,
+    groupId = DEFAULTS.groupId,
+    tableSize = DEFAULTS.dashboard.tableSize,
+    groupIntervalMs = DEFAULTS.dashboard.groupIntervalMs,
+    staleAfterMs = DEFAULTS.dashboard.staleAfterMs,
+    maxReplays = DEFAULTS.replay.maxReplays,
   } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new RangeError(`Cannot start the dashboard: 'port' must be 0 to 65535, got ${port}`);
   }
   const topics = {
-    orders: options.topics?.orders ?? DEFAULT_TOPICS.orders,
-    retry: options.topics?.retry ?? DEFAULT_TOPICS.retry,
-    dlq: options.topics?.dlq ?? DEFAULT_TOPICS.dlq,
-    stats: options.topics?.stats ?? DEFAULT_TOPICS.stats,
+    orders: options.topics?.orders ?? DEFAULTS.topics.orders,
+    retry: options.topics?.retry ?? DEFAULTS.topics.retry,
+    dlq: options.topics?.dlq ?? DEFAULTS.topics.dlq,
+    stats: options.topics?.stats ?? DEFAULTS.topics.stats,
   };
   const kinds: Record<string, RecordKind> = {
     [topics.orders]: "order",
@@ -134,12 +134,12 @@ export function startDashboard(options: StartDashboardOptions): Promise<RunningD
   const waited = new Set<string>();
   const tail = tailTopics({
     brokers,
-    clientId: "order-pipeline-dashboard",
+    clientId: `${DEFAULTS.clientId}-dashboard`,
     topics: [
       { name: topics.stats },
       { name: topics.dlq, last: DEAD_LETTER_ROWS },
-      { name: topics.orders, last: tableSize ?? 20 },
-      { name: topics.retry, last: tableSize ?? 20 },
+      { name: topics.orders, last: tableSize },
+      { name: topics.retry, last: tableSize },
     ],
     onOffsets: (topic, offsets) => {
       state.setOffsets(topic, offsets);
