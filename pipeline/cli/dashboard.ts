@@ -5,12 +5,12 @@
  * @module
  */
 import { DEFAULTS, integer } from "../config.ts";
-import { startDashboard } from "../dashboard/start_dashboard.ts";
 import { requireBroker } from "../kafka/require_broker.ts";
 import { readConfig } from "../command/read_config.ts";
 import { runCommand, VERBOSE_HELP } from "../command/run_command.ts";
 import { applySecurity, SECURITY_HELP, SECURITY_SETTINGS } from "../kafka/security_flags.ts";
 import { SHARED_SETTINGS } from "./_shared_settings.ts";
+import { serveDashboard } from "./_serve_dashboard.ts";
 import { stopOnSignals } from "./_signals.ts";
 
 const { dashboard: DASHBOARD, topics: TOPICS } = DEFAULTS;
@@ -63,7 +63,7 @@ export async function main(args: string[]): Promise<number> {
   applySecurity(config);
   await requireBroker(config.brokers);
   const stop = stopOnSignals("dashboard", { exit: Deno.exit });
-  const dashboard = await startDashboard({
+  const dashboard = serveDashboard({
     brokers: config.brokers,
     host: config.host,
     port: config.port,

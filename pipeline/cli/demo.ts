@@ -19,7 +19,6 @@ import {
 } from "../config.ts";
 import { isPortFree } from "../broker/_free_port.ts";
 import { startEmbeddedBroker } from "../broker/embedded_broker.ts";
-import { type RunningDashboard, startDashboard } from "../dashboard/start_dashboard.ts";
 import type { ConsumerStats } from "../consumer/consumer_stats.ts";
 import { consumeOrders } from "../consumer/order_consumer.ts";
 import { ensureTopics, startGroupAtEnd } from "../kafka/topics.ts";
@@ -30,6 +29,7 @@ import { runCommand, VERBOSE_HELP } from "../command/run_command.ts";
 import { UsageError } from "../command/parse_flags.ts";
 import { readConfig } from "../command/read_config.ts";
 import { applySecurity, SECURITY_HELP, SECURITY_SETTINGS } from "../kafka/security_flags.ts";
+import { serveDashboard, type ServedDashboard } from "./_serve_dashboard.ts";
 import { stopOnSignals } from "./_signals.ts";
 import { formatStatus } from "./_status.ts";
 
@@ -88,7 +88,7 @@ export async function main(args: string[]): Promise<number> {
   const brokers = config.brokers ?? [broker!.brokers];
   say(broker ? `Kafka is up at ${broker.brokers}` : `Using Kafka at ${brokers.join(",")}`);
   const stop = stopOnSignals("demo", { exit: Deno.exit });
-  let dashboard: RunningDashboard | undefined;
+  let dashboard: ServedDashboard | undefined;
   try {
     const topics = DEFAULTS.topics;
     const created = await ensureTopics(brokers, topicSpecs(topics));
@@ -98,7 +98,7 @@ export async function main(args: string[]): Promise<number> {
     await startGroupAtEnd(brokers, groupId, topics.orders);
     const port = config.dashboardPort ??
       (isPortFree(DEFAULTS.dashboard.port) ? DEFAULTS.dashboard.port : 0);
-    dashboard = await startDashboard({ brokers, port, groupId });
+    dashboard = serveDashboard({ brokers, port, groupId });
     say(`Dashboard: ${dashboard.url}`);
 
     const live = Deno.stdout.isTerminal();

@@ -1,7 +1,7 @@
 /**
- * Starts the dashboard: tails the pipeline's topics into the dashboard state,
- * watches the consumer group, wires produce, replay and the topic browser to
- * Kafka, and serves the app.
+ * The dashboard: tails the pipeline's topics into the dashboard state,
+ * watches the consumer group, and wires produce, replay and the topic browser
+ * to Kafka, behind the app a server serves. Serving it is the command's job.
  *
  * @module
  */
@@ -31,13 +31,14 @@ import { matchesDeadLetter } from "./dead_letter_filter.ts";
 import { describeRecord, type RecordKind } from "./describe_record.ts";
 import { createReplayJob, type ReplayJob } from "./replay_job.ts";
 
-/** Options for {@link startDashboard}. */
-export interface StartDashboardOptions {
+/** Options for {@link createDashboard}. */
+export interface DashboardOptions {
   brokers: readonly string[];
-  /** Address to listen on; anything but loopback makes every data request need a token. @default DEFAULTS.dashboard.host */
+  /**
+   * The address the app is served on; anything but loopback makes every data
+   * request need a token. @default DEFAULTS.dashboard.host
+   */
   host?: string;
-  /** Port; 0 picks a free one. @default DEFAULTS.dashboard.port */
-  port?: number;
   /** @default DEFAULTS.topics */
   topics?: { orders?: string; retry?: string; dlq?: string; stats?: string };
   /** The consumer group whose snapshots make the global average. @default DEFAULTS.groupId */
@@ -56,13 +57,19 @@ export interface StartDashboardOptions {
   maxReplays?: number;
 }
 
-/** A running dashboard. */
-export interface RunningDashboard {
-  /** The page's address, with `?token=` when one is needed. */
-  url: string;
+/** A dashboard at work: its app, and the call that stops it. */
+export interface Dashboard {
+  /** The app: what a server calls for each request. */
+  fetch(request: Request): Promise<Response>;
   /** The token data and actions need, or null on loopback. */
   token: string | null;
-  stop(): Promise<void>;
+  /** The page's address on a server listening at `address`, with `?token=` when one is needed. */
+  urlAt(address: { hostname: string; port: number }): string;
+  /**
+   * Stops reading topics and ends every open event stream; call it before the
+   * server shuts down, which waits for those streams.
+   */
+  stop(): void;
 }
 
 /** The replay group of the page: its own, so it never moves `dlq replay`'s progress. */
@@ -73,31 +80,29 @@ const DEAD_LETTER_ROWS = 200;
 const PREVIEW_LIST = MAX_REPLAY_POSITIONS;
 
 /**
- * Starts the dashboard and resolves once it listens. It serves at once, even
- * before the broker answers; its readers wait for the broker.
+ * Starts the dashboard's readers and gives its app. The app answers at once,
+ * even before the broker does; its readers wait for the broker.
  *
  * @example
  * ```ts ignore
- * import { startDashboard } from "./start_dashboard.ts";
- * const dashboard = await startDashboard({ brokers: ["127.0.0.1:9092"], port: 0 });
- * console.log(`dashboard at ${dashboard.url}`);
- * await dashboard.stop();
+ * import { createDashboard } from "./create_dashboard.ts";
+ * const dashboard = createDashboard({ brokers: ["127.0.0.1:9092"] });
+ * const server = Deno.serve({ hostname: "127.0.0.1", port: 0 }, dashboard.fetch);
+ * console.log(`dashboard at ${dashboard.urlAt(server.addr)}`);
+ * dashboard.stop();
+ * await server.shutdown();
  * ```
  */
-export function startDashboard(options: StartDashboardOptions): Promise<RunningDashboard> {
+export function createDashboard(options: DashboardOptions): Dashboard {
   const {
     brokers,
     host = DEFAULTS.dashboard.host,
-    port = DEFAULTS.dashboard.port,
     groupId = DEFAULTS.groupId,
     tableSize = DEFAULTS.dashboard.tableSize,
     groupIntervalMs = DEFAULTS.dashboard.groupIntervalMs,
     staleAfterMs = DEFAULTS.dashboard.staleAfterMs,
     maxReplays = DEFAULTS.replay.maxReplays,
   } = options;
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new RangeError(`Cannot start the dashboard: 'port' must be 0 to 65535, got ${port}`);
-  }
   const topics = {
     orders: options.topics?.orders ?? DEFAULTS.topics.orders,
     retry: options.topics?.retry ?? DEFAULTS.topics.retry,
@@ -290,24 +295,23 @@ export function startDashboard(options: StartDashboardOptions): Promise<RunningD
     signal: closing.signal,
     health: () => readersHealth(state.view().readers),
   });
-  const server = Deno.serve({ hostname: host, port, onListen: () => {} }, app.fetch);
-  const address = server.addr;
-  const shown = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
-  const url = `http://${shown}:${address.port}/${token ? `?token=${token}` : ""}`;
 
-  return Promise.resolve({
-    url,
+  return {
+    fetch: app.fetch,
     token,
-    async stop() {
+    urlAt({ hostname, port }) {
+      const shown = hostname.includes(":") ? `[${hostname}]` : hostname;
+      return `http://${shown}:${port}/${token ? `?token=${token}` : ""}`;
+    },
+    stop() {
       clearInterval(sampler);
       clearInterval(notifier);
       clearInterval(watcher);
       tail.unsubscribe();
       listeners.clear();
       closing.abort();
-      await server.shutdown();
     },
-  });
+  };
 }
 
 /** The fields of a DLQ record the page's filter looks at, from the envelope or its headers. */
