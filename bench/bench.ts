@@ -13,7 +13,7 @@ import { CORRELATION_ID } from "../pipeline/headers.ts";
 import { startEmbeddedBroker } from "../pipeline/broker/embedded_broker.ts";
 import { ensureKafkaJars } from "../pipeline/broker/kafka_jars.ts";
 import { createOrderEncoder } from "../pipeline/avro/order_encoder.ts";
-import { DEFAULT_TRANSACTION_INTERVAL_MS as EOS_INTERVAL_MS } from "../pipeline/consumer/exactly_once.ts";
+import { DEFAULTS } from "../pipeline/config.ts";
 import { ensureTopics } from "../pipeline/kafka/topics.ts";
 import { applySecurity, securityFromEnv } from "../pipeline/kafka/security_flags.ts";
 import { makeOrder } from "../pipeline/orders/order_generator.ts";
@@ -40,6 +40,8 @@ import {
   type Summary,
   throughputRatio,
 } from "./_summary.ts";
+
+const EOS_INTERVAL_MS = DEFAULTS.consumer.transactionIntervalMs;
 
 const HELP =
   `Usage: deno task bench [--messages N] [--quick] [--repeat N] [--only IDS] [--out-dir DIR]

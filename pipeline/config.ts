@@ -6,13 +6,140 @@
  */
 import { ConfigError } from "./errors.ts";
 
-/** Default topic names (ARCHITECTURE.md, Topics). */
-export const DEFAULT_TOPICS = Object.freeze({
+/** The pipeline's name: its default consumer group and its client id in broker logs. */
+const PIPELINE = "order-pipeline";
+
+const TOPICS = {
   orders: "orders",
   retry: "orders-retry",
   dlq: "orders-dlq",
   stats: "orders-stats",
+};
+
+/**
+ * Every default of the pipeline, in one place: the commands' flags, their
+ * help texts and the library options all read it, so a value changes here and
+ * nowhere else.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULTS } from "./config.ts";
+ * assert.equal(DEFAULTS.topics.dlq, "orders-dlq");
+ * ```
+ */
+export const DEFAULTS = deepFreeze({
+  /** Kafka bootstrap servers. */
+  brokers: ["localhost:9092"],
+  /** Topic names (ARCHITECTURE.md, Topics). */
+  topics: TOPICS,
+  /** The consumer group whose offsets and snapshots the pipeline keeps. */
+  groupId: PIPELINE,
+  /** Names a client in broker logs. */
+  clientId: PIPELINE,
+  /** The order consumer (`consume`, `consumeOrders`). */
+  consumer: {
+    /** Retries of a transient failure in the process. */
+    maxRetries: 3,
+    /** First backoff delay in ms; it doubles each retry, with full jitter. */
+    backoffMs: 1000,
+    /** Longest backoff delay in ms. */
+    maxBackoffMs: 30_000,
+    /** Chance that the simulated processor times out on an order. */
+    failRate: 0.1,
+    /** Which records wait for which (`key`, `partition` or `unordered`). */
+    ordering: "key" as const,
+    /**
+     * Unsettled records per partition at most. Under failures most of them
+     * are records in backoff: with 10% failing and held about 0.6 s, a
+     * partition settling R records/s holds about 0.06 R (Little's law), so
+     * 1000 capped a partition near 16,000/s, and bursts of a whole fetch hit
+     * it sooner.
+     */
+    maxInFlight: 3000,
+    /** Unsettled records in the whole process at most. */
+    maxInFlightTotal: 10_000,
+    /** Wait before each round on the retry topic, in ms. */
+    retryDelayMs: 30_000,
+    /** Rounds through the retry topic before the DLQ; 0 turns the tier off. */
+    maxRetryRounds: 3,
+    /** How often each partition's transaction commits in exactly-once mode, in ms. */
+    transactionIntervalMs: 200,
+    /** How long a graceful stop waits for in-flight records, in ms. */
+    drainTimeoutMs: 10_000,
+    /** How long the group waits for a silent member after a crash, in ms. */
+    sessionTimeoutMs: 30_000,
+    /** How long a write to the DLQ, retry or stats topic waits for the broker, in ms. */
+    writeTimeoutMs: 300_000,
+    /** Shortest time between two snapshots of the aggregate, in ms. */
+    snapshotIntervalMs: 1000,
+    /** How often the command's status line updates, in ms. */
+    statusIntervalMs: 1000,
+    /** Address the metrics server listens on. */
+    metricsHost: "127.0.0.1",
+  },
+  /** The Kafka source (`fromKafka`). */
+  source: {
+    /** Partitions handled at once. */
+    partitionsConsumedConcurrently: 3,
+    /** Fetch size ceiling per partition in bytes. */
+    maxBytesPerPartition: 1_048_576,
+    /** How often settled offsets are committed, in ms. */
+    commitIntervalMs: 1000,
+  },
+  /** The order producer (`produce`, `produceOrders`). */
+  producer: {
+    /** Pause between orders in ms; 0 sends batches back to back. */
+    intervalMs: 2000,
+    /** Share of poison bytes and invalid orders, 0 to 1. */
+    badRate: 0,
+    /** Records per request when the interval is 0. */
+    batchSize: 1000,
+  },
+  /** The demo: a short run with some bad orders and failures to see. */
+  demo: {
+    count: 50,
+    badRate: 0.1,
+    intervalMs: 100,
+    failRate: 0.1,
+    backoffMs: 500,
+  },
+  /** The dashboard. */
+  dashboard: {
+    /** Address to listen on. */
+    host: "127.0.0.1",
+    /** Port; 0 picks a free one. */
+    port: 8080,
+    /** Rows per table. */
+    tableSize: 20,
+    /** How often the consumer group is described, in ms. */
+    groupIntervalMs: 2000,
+    /** A group with members but no snapshot for this long while records wait is stalled, in ms. */
+    staleAfterMs: 10_000,
+  },
+  /** Replays of dead letters (`dlq replay`, the dashboard). */
+  replay: {
+    /** Letters already replayed this many times are parked. */
+    maxReplays: 3,
+    /** The consumer group holding `dlq replay`'s progress. */
+    groupId: `${TOPICS.dlq}-replay`,
+  },
+  /** The embedded broker (`broker start`). */
+  broker: {
+    /** Client port. */
+    port: 9092,
+    /** JVM heap ceiling. */
+    heap: "512m",
+  },
 });
+
+/** Freezes `value` and everything in it. */
+function deepFreeze<T extends object>(value: T): T {
+  for (const inner of Object.values(value)) {
+    if (typeof inner === "object" && inner !== null) deepFreeze(inner);
+  }
+  return Object.freeze(value);
+}
 
 /** Partitions of the orders topic (and of the retry topic, which mirrors it). */
 const ORDER_PARTITIONS = 3;
@@ -64,8 +191,14 @@ export interface Setting<T> {
   env?: string;
   /** Value when neither flag nor variable is given. */
   default: T;
-  /** Turns text into a value, or throws an Error whose message ends the sentence "must …". */
+  /**
+   * Turns text into a value, or throws an Error whose message ends the
+   * sentence "must …". A setting parsed by {@link boolean} is a switch: its
+   * flag takes no value.
+   */
   parse: (text: string) => T;
+  /** `false` for a setting read from the environment only: no flag sets it. @default true */
+  flag?: boolean;
   /**
    * Checks this setting against the others once all are read (a combination
    * that is wrong, such as a TLS CA without TLS); returns the problem, a
@@ -75,8 +208,10 @@ export interface Setting<T> {
   check?(value: T, values: Readonly<Record<string, unknown>>): string | undefined;
 }
 
-type Settings = Record<string, Setting<unknown>>;
-type Values<S extends Settings> = {
+/** Settings by name (camelCase; the flag is its kebab-case form). */
+export type Settings = Record<string, Setting<unknown>>;
+/** The values {@link loadConfig} reads for `S`. */
+export type Values<S extends Settings> = {
   readonly [K in keyof S]: S[K] extends Setting<infer T> ? T : never;
 };
 
@@ -104,8 +239,8 @@ export function loadConfig<S extends Settings>(
   const problems: string[] = [];
   const out: Record<string, unknown> = {};
   for (const [key, setting] of Object.entries(settings)) {
-    const flag = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-    const given = flags[flag];
+    const flag = flagName(key);
+    const given = setting.flag === false ? undefined : flags[flag];
     const fromEnv = setting.env ? env(setting.env) : undefined;
     if (given === "") {
       problems.push(`${command}: flag --${flag} needs a value, got ""`);
@@ -130,6 +265,11 @@ export function loadConfig<S extends Settings>(
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(out) as Values<S>;
+}
+
+/** The flag of a setting: `maxRetries` is `--max-retries`. */
+export function flagName(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 /** Parser for a whole number within bounds. */
@@ -200,4 +340,21 @@ export function parseDuration(text: string): number {
     throw new Error("must be a duration such as 500ms, 2s or 1m (0 for none)");
   }
   return Math.round(Number(match[1]) * UNITS[match[2] ?? "ms"]);
+}
+
+/**
+ * Writes milliseconds as the largest whole unit {@link parseDuration} reads
+ * back: `30s`, `5m`, `200ms`, `0`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatDuration } from "./config.ts";
+ * assert.equal(formatDuration(300_000), "5m");
+ * ```
+ */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return "0";
+  const unit = Object.entries(UNITS).reverse().find(([, size]) => ms % size === 0);
+  return unit ? `${ms / unit[1]}${unit[0]}` : `${ms}ms`;
 }

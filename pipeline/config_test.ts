@@ -1,5 +1,14 @@
 import { deepEqual, equal, throws } from "node:assert/strict";
-import { brokerList, decimal, integer, loadConfig, parseDuration, topicSpecs } from "./config.ts";
+import {
+  brokerList,
+  decimal,
+  DEFAULTS,
+  formatDuration,
+  integer,
+  loadConfig,
+  parseDuration,
+  topicSpecs,
+} from "./config.ts";
 import { ConfigError } from "./errors.ts";
 
 const settings = {
@@ -76,4 +85,30 @@ Deno.test("loadConfig() checks combinations after every value is read, skipping 
     'range: flag --low must be a whole number >= 0, got "x"',
     'range: flag --high must be a whole number >= 0, got "y"',
   ]);
+});
+
+Deno.test("formatDuration() writes what parseDuration() reads back, in the largest whole unit", () => {
+  deepEqual(
+    [0, 200, 1000, 1500, 30_000, 300_000, 7_200_000].map(formatDuration),
+    ["0", "200ms", "1s", "1500ms", "30s", "5m", "2h"],
+  );
+  for (const ms of [0, 200, 1000, 1500, 30_000, 300_000, 7_200_000]) {
+    equal(parseDuration(formatDuration(ms)), ms);
+  }
+});
+
+Deno.test("DEFAULTS cannot be changed at run time, however deep", () => {
+  equal(Object.isFrozen(DEFAULTS), true);
+  equal(Object.isFrozen(DEFAULTS.consumer), true);
+  equal(Object.isFrozen(DEFAULTS.brokers), true);
+  throws(() => {
+    (DEFAULTS.consumer as { maxRetries: number }).maxRetries = 9;
+  }, TypeError);
+});
+
+Deno.test("loadConfig() reads a setting with flag: false from the environment only", () => {
+  const config = loadConfig("consume", { secret: "from-flag" }, () => "from-env", {
+    secret: { env: "SECRET", default: "none", parse: (text: string) => text, flag: false },
+  });
+  equal(config.secret, "from-env");
 });

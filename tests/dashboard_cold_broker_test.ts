@@ -3,7 +3,7 @@
 // JVM stopped it says it is waiting, and after the restart it recovers by itself.
 import assert from "node:assert/strict";
 import { startEmbeddedBroker } from "../pipeline/broker/embedded_broker.ts";
-import { startDashboard } from "../pipeline/dashboard/start_dashboard.ts";
+import { serveDashboard } from "../pipeline/cli/_serve_dashboard.ts";
 import type { DashboardView } from "../pipeline/dashboard/dashboard_state.ts";
 import { buildDeadLetter } from "../pipeline/dead_letter/dead_letter.ts";
 import { waitForBroker } from "../pipeline/kafka/wait_for_broker.ts";
@@ -91,7 +91,7 @@ Deno.test({
     const brokers = [`127.0.0.1:${port}`];
     let broker: Awaited<ReturnType<typeof startEmbeddedBroker>> | undefined;
     let restarted: Deno.ChildProcess | undefined;
-    const dashboard = await startDashboard({ brokers, port: 0, topics: TOPICS });
+    const dashboard = serveDashboard({ brokers, port: 0, topics: TOPICS });
     try {
       // The dashboard serves before the broker answers, and says it waits.
       const starting = startEmbeddedBroker({ port, dir });

@@ -11,7 +11,7 @@ import { loadSchema } from "../pipeline/avro/load_schema.ts";
 import { topicSpecs } from "../pipeline/config.ts";
 import type { ConsumerStats } from "../pipeline/consumer/consumer_stats.ts";
 import { consumeOrders } from "../pipeline/consumer/order_consumer.ts";
-import { startDashboard } from "../pipeline/dashboard/start_dashboard.ts";
+import { serveDashboard } from "../pipeline/cli/_serve_dashboard.ts";
 import { connectProducer } from "../pipeline/kafka/kafka_producer.ts";
 import { ensureTopics } from "../pipeline/kafka/topics.ts";
 import { createConsumerMetrics } from "../pipeline/metrics/consumer_metrics.ts";
@@ -50,7 +50,7 @@ Deno.test({
     const groupId = `${base}-group`;
     // The consumer and the dashboard wait for topics; the consume task would make them.
     await ensureTopics(brokers, topicSpecs(topics));
-    const dashboard = await startDashboard({
+    const dashboard = serveDashboard({
       brokers,
       port: 0,
       topics,

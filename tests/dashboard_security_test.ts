@@ -2,7 +2,7 @@
 // (DNS rebinding), Origin null cannot mutate, and off loopback the token
 // guards reads as well as writes.
 import assert from "node:assert/strict";
-import { startDashboard } from "../pipeline/dashboard/start_dashboard.ts";
+import { serveDashboard } from "../pipeline/cli/_serve_dashboard.ts";
 
 /** One raw HTTP/1.1 request, so the Host and Origin headers are exactly what a browser could send. */
 async function raw(
@@ -45,7 +45,7 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     // No broker is needed to check the guards: the readers just wait.
-    const dashboard = await startDashboard({
+    const dashboard = serveDashboard({
       brokers: ["127.0.0.1:1"],
       host: "0.0.0.0",
       port: 0,

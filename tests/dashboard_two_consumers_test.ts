@@ -7,7 +7,7 @@ import type { ConsumerStats } from "../pipeline/consumer/consumer_stats.ts";
 import { consumeOrders } from "../pipeline/consumer/order_consumer.ts";
 import { topicSpecs } from "../pipeline/config.ts";
 import { ensureTopics } from "../pipeline/kafka/topics.ts";
-import { startDashboard } from "../pipeline/dashboard/start_dashboard.ts";
+import { serveDashboard } from "../pipeline/cli/_serve_dashboard.ts";
 import type { DashboardView } from "../pipeline/dashboard/dashboard_state.ts";
 import { createKafka } from "../pipeline/kafka/client.ts";
 import { produceOrders } from "../pipeline/producer/order_producer.ts";
@@ -29,7 +29,7 @@ Deno.test({
     const groupId = `${base}-group`;
     // The consumer and the dashboard wait for topics; the consume task would make them.
     await ensureTopics(brokers, topicSpecs(topics));
-    const dashboard = await startDashboard({ brokers, port: 0, topics, groupId });
+    const dashboard = serveDashboard({ brokers, port: 0, topics, groupId });
     const stop = new AbortController();
     const last: Array<ConsumerStats | undefined> = [undefined, undefined];
     const consumers = [0, 1].map((i) =>

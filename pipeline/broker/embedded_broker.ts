@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DEFAULTS } from "../config.ts";
 import { BrokerError } from "../errors.ts";
 import { waitForBroker } from "../kafka/wait_for_broker.ts";
 import { freePort, isPortFree } from "./_free_port.ts";
@@ -29,7 +30,7 @@ export interface EmbeddedBrokerOptions {
   host?: string;
   /** Folder for data and logs; a fresh temporary one when omitted, removed on stop. */
   dir?: string;
-  /** JVM heap ceiling. Small: the broker shares two cores with the pipeline. @default "512m" */
+  /** JVM heap ceiling. Small: the broker shares two cores with the pipeline. @default DEFAULTS.broker.heap */
   heap?: string;
   /** How long to wait for the broker to answer. @default 90000 */
   readyTimeoutMs?: number;
@@ -85,7 +86,7 @@ export async function startEmbeddedBroker(
   const {
     port: requestedPort = 0,
     host = "127.0.0.1",
-    heap = "512m",
+    heap = DEFAULTS.broker.heap,
     readyTimeoutMs = 90_000,
     detached = false,
     onProgress = () => {},

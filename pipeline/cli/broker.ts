@@ -9,11 +9,15 @@ import {
   startEmbeddedBroker,
   stopBrokerProcess,
 } from "../broker/embedded_broker.ts";
+import { DEFAULTS } from "../config.ts";
 import { waitForBroker } from "../kafka/wait_for_broker.ts";
 import { parseFlags, UsageError } from "../command/parse_flags.ts";
 import { runCommand } from "../command/run_command.ts";
 
-const HELP = `Usage: deno task broker <start|stop|status> [--port 9092] [--heap 512m] [--secure]
+const { broker: BROKER } = DEFAULTS;
+
+const HELP =
+  `Usage: deno task broker <start|stop|status> [--port ${BROKER.port}] [--heap ${BROKER.heap}] [--secure]
 
 Runs a single-node Apache Kafka (KRaft) on 127.0.0.1 in the background,
 fetched once from Maven Central (needs Java 17+).
@@ -26,8 +30,8 @@ State (pid, address, data, log) lives in .broker/ of the repository, or in
 BROKER_STATE_DIR when set.
 
 Flags:
-  --port N          client port (default 9092; 0 picks a free one)
-  --heap SIZE       JVM heap ceiling (default 512m)
+  --port N          client port (default ${BROKER.port}; 0 picks a free one)
+  --heap SIZE       JVM heap ceiling (default ${BROKER.heap})
   --secure          also listen with SASL_SSL: a fresh CA and broker certificate
                     (keytool), SCRAM-SHA-256/512 and PLAIN user "pipeline"; prints
                     the flags and environment clients need
@@ -52,8 +56,8 @@ interface BrokerState {
 /** Runs the command; resolves to the exit code. */
 export async function main(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags("broker", args, {
-    port: { type: "string", default: "9092" },
-    heap: { type: "string", default: "512m" },
+    port: { type: "string", default: String(BROKER.port) },
+    heap: { type: "string", default: BROKER.heap },
     secure: { type: "boolean", default: false },
     "secure-port": { type: "string" },
     help: { type: "boolean", short: "h" },

@@ -7,37 +7,37 @@
 import { auditTime, lastValueFrom, share, Subject, takeUntil, tap } from "rxjs";
 import {
   boolean,
-  brokerList,
   decimal,
-  DEFAULT_TOPICS,
+  DEFAULTS,
+  formatDuration as show,
   integer,
-  loadConfig,
   name,
   parseDuration,
   topicSpecs,
 } from "../config.ts";
-import { DEFAULT_TRANSACTION_INTERVAL_MS } from "../consumer/exactly_once.ts";
 import { consumeOrders } from "../consumer/order_consumer.ts";
 import type { ConsumerStats } from "../consumer/consumer_stats.ts";
 import { type Ordering, parseOrdering } from "../consumer/ordering.ts";
 import { ensureTopics } from "../kafka/topics.ts";
 import { groupStartPoints } from "../kafka/group_start_points.ts";
-import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT_TOTAL } from "../kafka/in_flight_gate.ts";
 import { requireBroker } from "../kafka/require_broker.ts";
 import { classify as errorClass, DeadLetterWriteError, errorMessage } from "../errors.ts";
 import { createConsumerMetrics } from "../metrics/consumer_metrics.ts";
 import { createMetricsApp } from "../metrics/metrics_app.ts";
-import { parseFlags, UsageError } from "../command/parse_flags.ts";
+import { UsageError } from "../command/parse_flags.ts";
+import { readConfig } from "../command/read_config.ts";
 import { runCommand, VERBOSE_HELP } from "../command/run_command.ts";
 import { describeStartPoints } from "./_start_points.ts";
-import {
-  applySecurity,
-  SECURITY_FLAGS,
-  SECURITY_HELP,
-  SECURITY_SETTINGS,
-} from "../kafka/security_flags.ts";
+import { applySecurity, SECURITY_HELP, SECURITY_SETTINGS } from "../kafka/security_flags.ts";
+import { SHARED_SETTINGS } from "./_shared_settings.ts";
 import { stopOnSignals } from "./_signals.ts";
 import { brokerWait, formatStatus, formatSummary } from "./_status.ts";
+
+const { consumer: CONSUMER, topics: TOPICS } = DEFAULTS;
+
+// How long past the drain timeout a stop may take (leaving the group, the last
+// snapshot, closing connections) before the process ends regardless.
+const STOP_GRACE_MS = 10_000;
 
 const HELP = `Usage: deno task consume [flags]
 
@@ -46,41 +46,55 @@ sends what cannot be processed to the dead-letter topic, and keeps the
 running average of prices. Ctrl-C stops gracefully; a second Ctrl-C quits now.
 
 Flags (environment variable in brackets):
-  --brokers LIST        Kafka bootstrap servers [KAFKA_BROKERS] (localhost:9092)
-  --topic NAME          topic to consume [ORDERS_TOPIC] (orders)
-  --group ID            consumer group [CONSUMER_GROUP] (order-pipeline)
-  --dlq-topic NAME      dead-letter topic [DLQ_TOPIC] (orders-dlq)
-  --stats-topic NAME    compacted topic for per-partition aggregate snapshots [STATS_TOPIC] (orders-stats)
+  --brokers LIST        Kafka bootstrap servers [KAFKA_BROKERS] (${DEFAULTS.brokers})
+  --topic NAME          topic to consume [ORDERS_TOPIC] (${TOPICS.orders})
+  --group ID            consumer group [CONSUMER_GROUP] (${DEFAULTS.groupId})
+  --dlq-topic NAME      dead-letter topic [DLQ_TOPIC] (${TOPICS.dlq})
+  --stats-topic NAME    compacted topic for per-partition aggregate snapshots [STATS_TOPIC] (${TOPICS.stats})
   --metrics-port N      serve /metrics and /healthz on this port, 0 for any [METRICS_PORT] (off)
-  --metrics-host HOST   address the metrics server listens on [METRICS_HOST] (127.0.0.1)
-  --retry-topic NAME    retry topic, also consumed here when due [RETRY_TOPIC] (orders-retry)
+  --metrics-host HOST   address the metrics server listens on [METRICS_HOST] (${CONSUMER.metricsHost})
+  --retry-topic NAME    retry topic, also consumed here when due [RETRY_TOPIC] (${TOPICS.retry})
   --retry-group ID      consumer group on the retry topic [RETRY_GROUP] (<group>-retry)
-  --retry-delay DURATION  wait before each round on the retry topic [RETRY_DELAY] (30s)
+  --retry-delay DURATION  wait before each round on the retry topic [RETRY_DELAY] (${
+  show(CONSUMER.retryDelayMs)
+})
   --max-retry-rounds N  rounds on the retry topic before the DLQ; 0 turns the
-                        retry tier off [MAX_RETRY_ROUNDS] (3)
-  --max-retries N       retries of a transient failure [MAX_RETRIES] (3)
-  --backoff DURATION    first retry delay, doubling with full jitter [BACKOFF] (1s)
-  --max-backoff DURATION  longest retry delay [MAX_BACKOFF] (30s)
-  --fail-rate R         simulated transient failure rate, 0 to 1 [FAIL_RATE] (0.1)
+                        retry tier off [MAX_RETRY_ROUNDS] (${CONSUMER.maxRetryRounds})
+  --max-retries N       retries of a transient failure [MAX_RETRIES] (${CONSUMER.maxRetries})
+  --backoff DURATION    first retry delay, doubling with full jitter [BACKOFF] (${
+  show(CONSUMER.backoffMs)
+})
+  --max-backoff DURATION  longest retry delay [MAX_BACKOFF] (${show(CONSUMER.maxBackoffMs)})
+  --fail-rate R         simulated transient failure rate, 0 to 1 [FAIL_RATE] (${CONSUMER.failRate})
   --seed N              seed the simulated failures [SEED]
   --from-beginning      a new group starts at the earliest offset [FROM_BEGINNING]
   --exactly-once        per partition, one Kafka transaction carries its dead
                         letters, retry records, snapshot and offsets [EXACTLY_ONCE]
   --transaction-interval DURATION  how often each partition's transaction
-                        commits with --exactly-once [TRANSACTION_INTERVAL] (200ms)
+                        commits with --exactly-once [TRANSACTION_INTERVAL] (${
+  show(CONSUMER.transactionIntervalMs)
+})
   --ordering MODE       key: one key's messages in offset order, other keys side
                         by side; partition: offset order per partition;
-                        unordered [ORDERING] (key)
+                        unordered [ORDERING] (${CONSUMER.ordering})
   --max-in-flight N     unsettled messages per partition; a full partition
-                        pauses [MAX_IN_FLIGHT] (3000)
+                        pauses [MAX_IN_FLIGHT] (${CONSUMER.maxInFlight})
   --max-in-flight-total N  unsettled messages in the whole consumer
-                        [MAX_IN_FLIGHT_TOTAL] (10000)
-  --drain-timeout DURATION  how long a stop waits for in-flight messages (10s);
-                        the process ends at most 10s after that, whatever the broker does
+                        [MAX_IN_FLIGHT_TOTAL] (${CONSUMER.maxInFlightTotal})
+  --drain-timeout DURATION  how long a stop waits for in-flight messages (${
+  show(CONSUMER.drainTimeoutMs)
+});
+                        the process ends at most ${
+  show(STOP_GRACE_MS)
+} after that, whatever the broker does
   --write-timeout DURATION  how long a write to the DLQ, retry or stats topic waits
-                        for an unreachable broker before the consumer stops [WRITE_TIMEOUT] (5m)
-  --session-timeout DURATION  how soon the group reassigns a crashed member's partitions (30s)
-  --status-interval DURATION  how often the status updates (1s)
+                        for an unreachable broker before the consumer stops [WRITE_TIMEOUT] (${
+  show(CONSUMER.writeTimeoutMs)
+})
+  --session-timeout DURATION  how soon the group reassigns a crashed member's partitions (${
+  show(CONSUMER.sessionTimeoutMs)
+})
+  --status-interval DURATION  how often the status updates (${show(CONSUMER.statusIntervalMs)})
   --json                one JSON line per update even on a terminal
   --print-outcomes      also one JSON line per message outcome
 ${VERBOSE_HELP}
@@ -92,90 +106,60 @@ const IDLE_NOTICE_MS = 30_000;
 
 /** Runs the command; resolves to the exit code. */
 export async function main(args: string[]): Promise<number> {
-  const { values: flags } = parseFlags("consume", args, {
-    brokers: { type: "string" },
-    topic: { type: "string" },
-    group: { type: "string" },
-    "dlq-topic": { type: "string" },
-    "stats-topic": { type: "string" },
-    "metrics-port": { type: "string" },
-    "metrics-host": { type: "string" },
-    "retry-topic": { type: "string" },
-    "retry-group": { type: "string" },
-    "retry-delay": { type: "string" },
-    "max-retry-rounds": { type: "string" },
-    "max-retries": { type: "string" },
-    backoff: { type: "string" },
-    "max-backoff": { type: "string" },
-    "fail-rate": { type: "string" },
-    seed: { type: "string" },
-    "from-beginning": { type: "boolean" },
-    "exactly-once": { type: "boolean" },
-    "transaction-interval": { type: "string" },
-    ordering: { type: "string" },
-    "max-in-flight": { type: "string" },
-    "max-in-flight-total": { type: "string" },
-    "drain-timeout": { type: "string" },
-    "write-timeout": { type: "string" },
-    "session-timeout": { type: "string" },
-    "status-interval": { type: "string" },
-    json: { type: "boolean" },
-    "print-outcomes": { type: "boolean" },
-    ...SECURITY_FLAGS,
-    help: { type: "boolean", short: "h" },
-  });
-  if (flags.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const config = loadConfig("consume", flags, (n) => Deno.env.get(n), {
-    brokers: { env: "KAFKA_BROKERS", default: ["localhost:9092"], parse: brokerList },
-    topic: { env: "ORDERS_TOPIC", default: DEFAULT_TOPICS.orders, parse: name },
-    group: { env: "CONSUMER_GROUP", default: "order-pipeline", parse: name },
-    dlqTopic: { env: "DLQ_TOPIC", default: DEFAULT_TOPICS.dlq, parse: name },
-    statsTopic: { env: "STATS_TOPIC", default: DEFAULT_TOPICS.stats, parse: name },
+  const { brokers, topic, group, dlqTopic, statsTopic, seed, json } = SHARED_SETTINGS;
+  const config = readConfig("consume", args, HELP, {
+    brokers,
+    topic,
+    group,
+    dlqTopic,
+    statsTopic,
     metricsPort: {
       env: "METRICS_PORT",
       default: undefined as number | undefined,
       parse: integer(0, 65_535),
     },
-    metricsHost: { env: "METRICS_HOST", default: "127.0.0.1", parse: name },
-    retryTopic: { env: "RETRY_TOPIC", default: DEFAULT_TOPICS.retry, parse: name },
+    metricsHost: { env: "METRICS_HOST", default: CONSUMER.metricsHost, parse: name },
+    retryTopic: SHARED_SETTINGS.retryTopic,
     retryGroup: { env: "RETRY_GROUP", default: undefined as string | undefined, parse: name },
-    retryDelay: { env: "RETRY_DELAY", default: 30_000, parse: parseDuration },
-    maxRetryRounds: { env: "MAX_RETRY_ROUNDS", default: 3, parse: integer(0, 100) },
-    maxRetries: { env: "MAX_RETRIES", default: 3, parse: integer(0, 20) },
-    backoff: { env: "BACKOFF", default: 1000, parse: parseDuration },
-    maxBackoff: { env: "MAX_BACKOFF", default: 30_000, parse: parseDuration },
-    failRate: { env: "FAIL_RATE", default: 0.1, parse: decimal(0, 1) },
-    seed: { env: "SEED", default: undefined as number | undefined, parse: integer(0) },
+    retryDelay: { env: "RETRY_DELAY", default: CONSUMER.retryDelayMs, parse: parseDuration },
+    maxRetryRounds: {
+      env: "MAX_RETRY_ROUNDS",
+      default: CONSUMER.maxRetryRounds,
+      parse: integer(0, 100),
+    },
+    maxRetries: { env: "MAX_RETRIES", default: CONSUMER.maxRetries, parse: integer(0, 20) },
+    backoff: { env: "BACKOFF", default: CONSUMER.backoffMs, parse: parseDuration },
+    maxBackoff: { env: "MAX_BACKOFF", default: CONSUMER.maxBackoffMs, parse: parseDuration },
+    failRate: { env: "FAIL_RATE", default: CONSUMER.failRate, parse: decimal(0, 1) },
+    seed,
     fromBeginning: { env: "FROM_BEGINNING", default: false, parse: boolean },
     exactlyOnce: { env: "EXACTLY_ONCE", default: false, parse: boolean },
     transactionInterval: {
       env: "TRANSACTION_INTERVAL",
-      default: DEFAULT_TRANSACTION_INTERVAL_MS,
+      default: CONSUMER.transactionIntervalMs,
       parse: parseDuration,
     },
+    ordering: { env: "ORDERING", default: CONSUMER.ordering as Ordering, parse: parseOrdering },
     // Bounded so that in-flight records fit the task's V8 heap ceiling.
-    ordering: { env: "ORDERING", default: "key" as Ordering, parse: parseOrdering },
     maxInFlight: {
       env: "MAX_IN_FLIGHT",
-      default: DEFAULT_MAX_IN_FLIGHT,
+      default: CONSUMER.maxInFlight,
       parse: integer(1, 10_000),
     },
     maxInFlightTotal: {
       env: "MAX_IN_FLIGHT_TOTAL",
-      default: DEFAULT_MAX_IN_FLIGHT_TOTAL,
+      default: CONSUMER.maxInFlightTotal,
       parse: integer(1, 50_000),
     },
-    drainTimeout: { default: 10_000, parse: parseDuration },
-    writeTimeout: { env: "WRITE_TIMEOUT", default: 300_000, parse: parseDuration },
-    sessionTimeout: { default: 30_000, parse: parseDuration },
-    statusInterval: { default: 1000, parse: parseDuration },
-    json: { default: false, parse: boolean },
+    drainTimeout: { default: CONSUMER.drainTimeoutMs, parse: parseDuration },
+    writeTimeout: { env: "WRITE_TIMEOUT", default: CONSUMER.writeTimeoutMs, parse: parseDuration },
+    sessionTimeout: { default: CONSUMER.sessionTimeoutMs, parse: parseDuration },
+    statusInterval: { default: CONSUMER.statusIntervalMs, parse: parseDuration },
+    json,
     printOutcomes: { default: false, parse: boolean },
     ...SECURITY_SETTINGS,
   });
+  if (config === undefined) return 0;
   applySecurity(config);
 
   if (config.backoff > config.maxBackoff) {
@@ -334,9 +318,5 @@ export async function main(args: string[]): Promise<number> {
   }
   return 0;
 }
-
-// How long past the drain timeout a stop may take (leaving the group, the last
-// snapshot, closing connections) before the process ends regardless.
-const STOP_GRACE_MS = 10_000;
 
 if (import.meta.main) await runCommand("consume", main);

@@ -4,18 +4,16 @@
  *
  * @module
  */
-import { brokerList, DEFAULT_TOPICS, integer, loadConfig, name } from "../config.ts";
-import { startDashboard } from "../dashboard/start_dashboard.ts";
+import { DEFAULTS, integer } from "../config.ts";
 import { requireBroker } from "../kafka/require_broker.ts";
-import { parseFlags } from "../command/parse_flags.ts";
+import { readConfig } from "../command/read_config.ts";
 import { runCommand, VERBOSE_HELP } from "../command/run_command.ts";
-import {
-  applySecurity,
-  SECURITY_FLAGS,
-  SECURITY_HELP,
-  SECURITY_SETTINGS,
-} from "../kafka/security_flags.ts";
+import { applySecurity, SECURITY_HELP, SECURITY_SETTINGS } from "../kafka/security_flags.ts";
+import { SHARED_SETTINGS } from "./_shared_settings.ts";
+import { serveDashboard } from "./_serve_dashboard.ts";
 import { stopOnSignals } from "./_signals.ts";
+
+const { dashboard: DASHBOARD, topics: TOPICS } = DEFAULTS;
 
 const HELP = `Usage: deno task dashboard [flags]
 
@@ -30,58 +28,42 @@ Requests must name this host (the --host address, localhost, or an
 printed at start-up.
 
 Flags (environment variable in brackets):
-  --port N              port, 0 for any free one [DASHBOARD_PORT] (8080)
-  --host HOST           address to listen on [DASHBOARD_HOST] (127.0.0.1)
-  --brokers LIST        Kafka bootstrap servers [KAFKA_BROKERS] (localhost:9092)
-  --topic NAME          orders topic [ORDERS_TOPIC] (orders)
-  --retry-topic NAME    retry topic [RETRY_TOPIC] (orders-retry)
-  --dlq-topic NAME      dead-letter topic [DLQ_TOPIC] (orders-dlq)
-  --stats-topic NAME    aggregate snapshot topic [STATS_TOPIC] (orders-stats)
-  --group ID            consumer group whose snapshots are shown [CONSUMER_GROUP] (order-pipeline)
+  --port N              port, 0 for any free one [DASHBOARD_PORT] (${DASHBOARD.port})
+  --host HOST           address to listen on [DASHBOARD_HOST] (${DASHBOARD.host})
+  --brokers LIST        Kafka bootstrap servers [KAFKA_BROKERS] (${DEFAULTS.brokers})
+  --topic NAME          orders topic [ORDERS_TOPIC] (${TOPICS.orders})
+  --retry-topic NAME    retry topic [RETRY_TOPIC] (${TOPICS.retry})
+  --dlq-topic NAME      dead-letter topic [DLQ_TOPIC] (${TOPICS.dlq})
+  --stats-topic NAME    aggregate snapshot topic [STATS_TOPIC] (${TOPICS.stats})
+  --group ID            consumer group whose snapshots are shown [CONSUMER_GROUP] (${DEFAULTS.groupId})
   --allowed-host NAMES  more host names requests may use, comma-separated, such as
                         dashboard.example.com [DASHBOARD_ALLOWED_HOSTS] (none)
-  --max-replays N       park dead letters already replayed N times (3)
+  --max-replays N       park dead letters already replayed N times (${DEFAULTS.replay.maxReplays})
 ${VERBOSE_HELP}
   -h, --help            show this help
 ${SECURITY_HELP}`;
 
 /** Runs the command; resolves to the exit code. */
 export async function main(args: string[]): Promise<number> {
-  const { values: flags } = parseFlags("dashboard", args, {
-    port: { type: "string" },
-    host: { type: "string" },
-    brokers: { type: "string" },
-    topic: { type: "string" },
-    "retry-topic": { type: "string" },
-    "dlq-topic": { type: "string" },
-    "stats-topic": { type: "string" },
-    group: { type: "string" },
-    "allowed-host": { type: "string" },
-    "max-replays": { type: "string" },
-    ...SECURITY_FLAGS,
-    help: { type: "boolean", short: "h" },
-  });
-  if (flags.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const config = loadConfig("dashboard", flags, (n) => Deno.env.get(n), {
-    port: { env: "DASHBOARD_PORT", default: 8080, parse: integer(0, 65_535) },
-    host: { env: "DASHBOARD_HOST", default: "127.0.0.1", parse: host },
-    brokers: { env: "KAFKA_BROKERS", default: ["localhost:9092"], parse: brokerList },
-    topic: { env: "ORDERS_TOPIC", default: DEFAULT_TOPICS.orders, parse: name },
-    retryTopic: { env: "RETRY_TOPIC", default: DEFAULT_TOPICS.retry, parse: name },
-    dlqTopic: { env: "DLQ_TOPIC", default: DEFAULT_TOPICS.dlq, parse: name },
-    statsTopic: { env: "STATS_TOPIC", default: DEFAULT_TOPICS.stats, parse: name },
-    group: { env: "CONSUMER_GROUP", default: "order-pipeline", parse: name },
+  const { brokers, topic, retryTopic, dlqTopic, statsTopic, group, maxReplays } = SHARED_SETTINGS;
+  const config = readConfig("dashboard", args, HELP, {
+    port: { env: "DASHBOARD_PORT", default: DASHBOARD.port, parse: integer(0, 65_535) },
+    host: { env: "DASHBOARD_HOST", default: DASHBOARD.host, parse: host },
+    brokers,
+    topic,
+    retryTopic,
+    dlqTopic,
+    statsTopic,
+    group,
     allowedHost: { env: "DASHBOARD_ALLOWED_HOSTS", default: [] as string[], parse: hostList },
-    maxReplays: { default: 3, parse: integer(0) },
+    maxReplays,
     ...SECURITY_SETTINGS,
   });
+  if (config === undefined) return 0;
   applySecurity(config);
   await requireBroker(config.brokers);
   const stop = stopOnSignals("dashboard", { exit: Deno.exit });
-  const dashboard = await startDashboard({
+  const dashboard = serveDashboard({
     brokers: config.brokers,
     host: config.host,
     port: config.port,

@@ -11,15 +11,14 @@ import {
   boolean,
   brokerList,
   decimal,
-  DEFAULT_TOPICS,
+  DEFAULTS,
+  formatDuration,
   integer,
-  loadConfig,
   parseDuration,
   topicSpecs,
 } from "../config.ts";
 import { isPortFree } from "../broker/_free_port.ts";
 import { startEmbeddedBroker } from "../broker/embedded_broker.ts";
-import { type RunningDashboard, startDashboard } from "../dashboard/start_dashboard.ts";
 import type { ConsumerStats } from "../consumer/consumer_stats.ts";
 import { consumeOrders } from "../consumer/order_consumer.ts";
 import { ensureTopics, startGroupAtEnd } from "../kafka/topics.ts";
@@ -27,15 +26,14 @@ import { produceOrders, type ProducerProgress } from "../producer/order_producer
 import { runPrefix } from "../orders/order_generator.ts";
 import { requireBroker } from "../kafka/require_broker.ts";
 import { runCommand, VERBOSE_HELP } from "../command/run_command.ts";
-import { parseFlags, UsageError } from "../command/parse_flags.ts";
-import {
-  applySecurity,
-  SECURITY_FLAGS,
-  SECURITY_HELP,
-  SECURITY_SETTINGS,
-} from "../kafka/security_flags.ts";
+import { UsageError } from "../command/parse_flags.ts";
+import { readConfig } from "../command/read_config.ts";
+import { applySecurity, SECURITY_HELP, SECURITY_SETTINGS } from "../kafka/security_flags.ts";
+import { serveDashboard, type ServedDashboard } from "./_serve_dashboard.ts";
 import { stopOnSignals } from "./_signals.ts";
 import { formatStatus } from "./_status.ts";
+
+const { demo: DEMO } = DEFAULTS;
 
 const HELP = `Usage: deno task demo [flags]
 
@@ -44,14 +42,14 @@ topics, a consumer, the live dashboard, and a producer of orders with some bad
 messages; shows the running average live and ends with a summary.
 
 Flags:
-  --count N            orders to produce (50)
-  --bad-rate R         share of poison bytes and invalid orders (0.1)
-  --interval DURATION  pause between orders (100ms)
-  --fail-rate R        simulated transient failure rate (0.1)
-  --backoff DURATION   first retry delay (500ms)
+  --count N            orders to produce (${DEMO.count})
+  --bad-rate R         share of poison bytes and invalid orders (${DEMO.badRate})
+  --interval DURATION  pause between orders (${formatDuration(DEMO.intervalMs)})
+  --fail-rate R        simulated transient failure rate (${DEMO.failRate})
+  --backoff DURATION   first retry delay (${formatDuration(DEMO.backoffMs)})
   --seed N             seed orders and failures
   --brokers LIST       use this cluster instead of starting one [KAFKA_BROKERS]
-  --dashboard-port N   port of the live dashboard; 0 picks a free one (8080, or free if taken)
+  --dashboard-port N   port of the live dashboard; 0 picks a free one (${DEFAULTS.dashboard.port}, or free if taken)
   --keep-open          after the summary keep the broker and dashboard up until Ctrl-C
 ${VERBOSE_HELP}
   -h, --help           show this help
@@ -59,29 +57,12 @@ ${SECURITY_HELP}`;
 
 /** Runs the demo; resolves to the exit code (1 if the average does not match). */
 export async function main(args: string[]): Promise<number> {
-  const { values: flags } = parseFlags("demo", args, {
-    count: { type: "string" },
-    "bad-rate": { type: "string" },
-    interval: { type: "string" },
-    "fail-rate": { type: "string" },
-    backoff: { type: "string" },
-    seed: { type: "string" },
-    brokers: { type: "string" },
-    "dashboard-port": { type: "string" },
-    "keep-open": { type: "boolean" },
-    ...SECURITY_FLAGS,
-    help: { type: "boolean", short: "h" },
-  });
-  if (flags.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const config = loadConfig("demo", flags, (n) => Deno.env.get(n), {
-    count: { default: 50, parse: integer(1, 1_000_000) },
-    badRate: { default: 0.1, parse: decimal(0, 1) },
-    interval: { default: 100, parse: parseDuration },
-    failRate: { default: 0.1, parse: decimal(0, 1) },
-    backoff: { default: 500, parse: parseDuration },
+  const config = readConfig("demo", args, HELP, {
+    count: { default: DEMO.count, parse: integer(1, 1_000_000) },
+    badRate: { default: DEMO.badRate, parse: decimal(0, 1) },
+    interval: { default: DEMO.intervalMs, parse: parseDuration },
+    failRate: { default: DEMO.failRate, parse: decimal(0, 1) },
+    backoff: { default: DEMO.backoffMs, parse: parseDuration },
     seed: { default: undefined as number | undefined, parse: integer(0) },
     brokers: {
       env: "KAFKA_BROKERS",
@@ -92,6 +73,7 @@ export async function main(args: string[]): Promise<number> {
     keepOpen: { default: false, parse: boolean },
     ...SECURITY_SETTINGS,
   });
+  if (config === undefined) return 0;
   if (applySecurity(config) && !config.brokers) {
     throw new UsageError(
       "demo: the security flags need --brokers: the demo's own broker is plaintext",
@@ -106,16 +88,17 @@ export async function main(args: string[]): Promise<number> {
   const brokers = config.brokers ?? [broker!.brokers];
   say(broker ? `Kafka is up at ${broker.brokers}` : `Using Kafka at ${brokers.join(",")}`);
   const stop = stopOnSignals("demo", { exit: Deno.exit });
-  let dashboard: RunningDashboard | undefined;
+  let dashboard: ServedDashboard | undefined;
   try {
-    const topics = DEFAULT_TOPICS;
+    const topics = DEFAULTS.topics;
     const created = await ensureTopics(brokers, topicSpecs(topics));
     if (created.created.length) say(`Created topics: ${created.created.join(", ")}`);
     // A fresh group that starts at the current end sees exactly this run's orders.
-    const groupId = `order-pipeline-demo-${Date.now()}`;
+    const groupId = `${DEFAULTS.groupId}-demo-${Date.now()}`;
     await startGroupAtEnd(brokers, groupId, topics.orders);
-    const port = config.dashboardPort ?? (isPortFree(8080) ? 8080 : 0);
-    dashboard = await startDashboard({ brokers, port, groupId });
+    const port = config.dashboardPort ??
+      (isPortFree(DEFAULTS.dashboard.port) ? DEFAULTS.dashboard.port : 0);
+    dashboard = serveDashboard({ brokers, port, groupId });
     say(`Dashboard: ${dashboard.url}`);
 
     const live = Deno.stdout.isTerminal();

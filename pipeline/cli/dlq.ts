@@ -4,21 +4,14 @@
  *
  * @module
  */
-import {
-  boolean,
-  brokerList,
-  DEFAULT_TOPICS,
-  integer,
-  loadConfig,
-  name,
-  type Setting,
-} from "../config.ts";
+import { boolean, DEFAULTS, integer, loadConfig, name, type Setting } from "../config.ts";
 import { summarizeDeadLetters } from "../dead_letter/summarize_dead_letters.ts";
 import { missingTopics } from "../kafka/missing_topics.ts";
 import { readTopic } from "../kafka/read_topic.ts";
 import { requireBroker } from "../kafka/require_broker.ts";
 import { ConfigError } from "../errors.ts";
 import { parseFlags, UsageError } from "../command/parse_flags.ts";
+import { settingFlags } from "../command/read_config.ts";
 import { formatTable } from "./_dlq_inspect.ts";
 import {
   type DlqEntry,
@@ -31,12 +24,8 @@ import {
 import { replay } from "./_dlq_replay.ts";
 import { formatStats } from "./_dlq_stats.ts";
 import { runCommand, VERBOSE_HELP } from "../command/run_command.ts";
-import {
-  applySecurity,
-  SECURITY_FLAGS,
-  SECURITY_HELP,
-  SECURITY_SETTINGS,
-} from "../kafka/security_flags.ts";
+import { applySecurity, SECURITY_HELP, SECURITY_SETTINGS } from "../kafka/security_flags.ts";
+import { SHARED_SETTINGS } from "./_shared_settings.ts";
 import { stopOnSignals } from "./_signals.ts";
 
 const HELP = `Usage: deno task dlq <inspect|stats|replay> [flags]
@@ -48,8 +37,8 @@ const HELP = `Usage: deno task dlq <inspect|stats|replay> [flags]
             send, so a replay stopped midway and run again sends nothing twice
 
 Flags (environment variable in brackets):
-  --brokers LIST        Kafka bootstrap servers [KAFKA_BROKERS] (localhost:9092)
-  --dlq-topic NAME      dead-letter topic [DLQ_TOPIC] (orders-dlq)
+  --brokers LIST        Kafka bootstrap servers [KAFKA_BROKERS] (${DEFAULTS.brokers})
+  --dlq-topic NAME      dead-letter topic [DLQ_TOPIC] (${DEFAULTS.topics.dlq})
   --since T             only letters dead-lettered since T: 30m, 2h, 1d ago, or an ISO time
   --error-class C       only poison, permanent or transient letters
   --limit N             inspect: show at most N; replay: send at most N
@@ -60,9 +49,9 @@ replay only:
   --dry-run             show what would be sent; send and commit nothing
   --rate N/s            send at most N letters a second
   --to TOPIC            send to TOPIC instead of each letter's original topic
-  --max-replays N       park (skip and report) letters already replayed N times (3)
+  --max-replays N       park (skip and report) letters already replayed N times (${DEFAULTS.replay.maxReplays})
   --group ID            consumer group holding the replay's progress [REPLAY_GROUP]
-                        (orders-dlq-replay); its offsets cover every letter read,
+                        (${DEFAULTS.replay.groupId}); its offsets cover every letter read,
                         replayed or not: use another group to revisit filtered ones
   -h, --help            show this help
 ${SECURITY_HELP}`;
@@ -75,24 +64,31 @@ function rate(text: string): number {
   return Number(match[1]);
 }
 
+/** The settings of every subcommand; `--since` counts back from `now`. */
+function dlqSettings(now: number) {
+  const { brokers, dlqTopic, json, maxReplays } = SHARED_SETTINGS;
+  return {
+    brokers,
+    dlqTopic,
+    since: { default: undefined, parse: sinceParser(now) } as Setting<number | undefined>,
+    errorClass: { default: undefined, parse: errorClassParser } as Setting<string | undefined>,
+    limit: { default: undefined, parse: integer(1) } as Setting<number | undefined>,
+    json,
+    oldestFirst: { default: false, parse: boolean },
+    dryRun: { default: false, parse: boolean },
+    rate: { default: undefined, parse: rate } as Setting<number | undefined>,
+    to: { default: undefined, parse: name } as Setting<string | undefined>,
+    maxReplays,
+    group: { env: "REPLAY_GROUP", default: DEFAULTS.replay.groupId, parse: name },
+    ...SECURITY_SETTINGS,
+  };
+}
+
 /** Runs the command; resolves to the exit code. */
 export async function main(args: string[]): Promise<number> {
-  const { values: flags, positionals } = parseFlags("dlq", args, {
-    brokers: { type: "string" },
-    "dlq-topic": { type: "string" },
-    since: { type: "string" },
-    "error-class": { type: "string" },
-    limit: { type: "string" },
-    json: { type: "boolean" },
-    "oldest-first": { type: "boolean" },
-    "dry-run": { type: "boolean" },
-    rate: { type: "string" },
-    to: { type: "string" },
-    "max-replays": { type: "string" },
-    group: { type: "string" },
-    ...SECURITY_FLAGS,
-    help: { type: "boolean", short: "h" },
-  }, true);
+  const now = Date.now();
+  const settings = dlqSettings(now);
+  const { values: flags, positionals } = parseFlags("dlq", args, settingFlags(settings), true);
   if (flags.help) {
     console.log(HELP);
     return 0;
@@ -116,22 +112,7 @@ export async function main(args: string[]): Promise<number> {
   if (command !== "inspect" && flags["oldest-first"]) {
     throw new UsageError(`dlq ${command}: flag --oldest-first is for inspect only`);
   }
-  const now = Date.now();
-  const config = loadConfig(`dlq ${command}`, flags, (n) => Deno.env.get(n), {
-    brokers: { env: "KAFKA_BROKERS", default: ["localhost:9092"], parse: brokerList },
-    dlqTopic: { env: "DLQ_TOPIC", default: DEFAULT_TOPICS.dlq, parse: name },
-    since: { default: undefined, parse: sinceParser(now) } as Setting<number | undefined>,
-    errorClass: { default: undefined, parse: errorClassParser } as Setting<string | undefined>,
-    limit: { default: undefined, parse: integer(1) } as Setting<number | undefined>,
-    json: { default: false, parse: boolean },
-    oldestFirst: { default: false, parse: boolean },
-    dryRun: { default: false, parse: boolean },
-    rate: { default: undefined, parse: rate } as Setting<number | undefined>,
-    to: { default: undefined, parse: name } as Setting<string | undefined>,
-    maxReplays: { default: 3, parse: integer(0) },
-    group: { env: "REPLAY_GROUP", default: `${DEFAULT_TOPICS.dlq}-replay`, parse: name },
-    ...SECURITY_SETTINGS,
-  });
+  const config = loadConfig(`dlq ${command}`, flags, (n) => Deno.env.get(n), settings);
   if (config.to !== undefined && config.to === config.dlqTopic) {
     throw new UsageError(
       `dlq replay: flag --to must name another topic than the dead-letter topic (${config.dlqTopic})`,

@@ -6,13 +6,10 @@
  */
 import { lastValueFrom, tap, throttleTime } from "rxjs";
 import {
-  boolean,
-  brokerList,
   decimal,
-  DEFAULT_TOPICS,
+  DEFAULTS,
+  formatDuration,
   integer,
-  loadConfig,
-  name,
   parseDuration,
   topicSpecs,
 } from "../config.ts";
@@ -21,15 +18,13 @@ import { LATEST_ORDER_VERSION } from "../avro/order_schemas.ts";
 import { requireBroker } from "../kafka/require_broker.ts";
 import { runPrefix } from "../orders/order_generator.ts";
 import { produceOrders, type ProducerProgress } from "../producer/order_producer.ts";
-import { parseFlags } from "../command/parse_flags.ts";
+import { readConfig } from "../command/read_config.ts";
 import { runCommand, VERBOSE_HELP } from "../command/run_command.ts";
-import {
-  applySecurity,
-  SECURITY_FLAGS,
-  SECURITY_HELP,
-  SECURITY_SETTINGS,
-} from "../kafka/security_flags.ts";
+import { applySecurity, SECURITY_HELP, SECURITY_SETTINGS } from "../kafka/security_flags.ts";
+import { SHARED_SETTINGS } from "./_shared_settings.ts";
 import { stopOnSignals } from "./_signals.ts";
+
+const { producer: PRODUCER } = DEFAULTS;
 
 const HELP = `Usage: deno task produce [flags]
 
@@ -39,13 +34,15 @@ across runs. Without --count it runs until Ctrl-C.
 
 Flags (environment variable in brackets):
   --count N             orders to send (default: until stopped)
-  --interval DURATION   pause between orders; 0 sends batches back to back [PRODUCE_INTERVAL] (2s)
-  --brokers LIST        Kafka bootstrap servers [KAFKA_BROKERS] (localhost:9092)
-  --topic NAME          topic to write [ORDERS_TOPIC] (orders)
-  --bad-rate R          share of poison bytes and invalid orders, 0 to 1 [BAD_RATE] (0)
+  --interval DURATION   pause between orders; 0 sends batches back to back [PRODUCE_INTERVAL] (${
+  formatDuration(PRODUCER.intervalMs)
+})
+  --brokers LIST        Kafka bootstrap servers [KAFKA_BROKERS] (${DEFAULTS.brokers})
+  --topic NAME          topic to write [ORDERS_TOPIC] (${DEFAULTS.topics.orders})
+  --bad-rate R          share of poison bytes and invalid orders, 0 to 1 [BAD_RATE] (${PRODUCER.badRate})
   --seed N              seed orders and bad messages [SEED]
-  --batch-size N        records per request at --interval 0 (1000)
-  --schema-version V    order schema to write as Avro single-object messages: 1 or 2 (2)
+  --batch-size N        records per request at --interval 0 (${PRODUCER.batchSize})
+  --schema-version V    order schema to write as Avro single-object messages: 1 or ${LATEST_ORDER_VERSION} (${LATEST_ORDER_VERSION})
   --json                one JSON line per update even on a terminal
 ${VERBOSE_HELP}
   -h, --help            show this help
@@ -53,35 +50,20 @@ ${SECURITY_HELP}`;
 
 /** Runs the command; resolves to the exit code. */
 export async function main(args: string[]): Promise<number> {
-  const { values: flags } = parseFlags("produce", args, {
-    count: { type: "string" },
-    interval: { type: "string" },
-    brokers: { type: "string" },
-    topic: { type: "string" },
-    "bad-rate": { type: "string" },
-    seed: { type: "string" },
-    "batch-size": { type: "string" },
-    "schema-version": { type: "string" },
-    json: { type: "boolean" },
-    ...SECURITY_FLAGS,
-    help: { type: "boolean", short: "h" },
-  });
-  if (flags.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const config = loadConfig("produce", flags, (n) => Deno.env.get(n), {
+  const { brokers, topic, seed, json } = SHARED_SETTINGS;
+  const config = readConfig("produce", args, HELP, {
     count: { default: Infinity, parse: integer(1) },
-    interval: { env: "PRODUCE_INTERVAL", default: 2000, parse: parseDuration },
-    brokers: { env: "KAFKA_BROKERS", default: ["localhost:9092"], parse: brokerList },
-    topic: { env: "ORDERS_TOPIC", default: DEFAULT_TOPICS.orders, parse: name },
-    badRate: { env: "BAD_RATE", default: 0, parse: decimal(0, 1) },
-    seed: { env: "SEED", default: undefined as number | undefined, parse: integer(0) },
-    batchSize: { default: 1000, parse: integer(1, 100_000) },
+    interval: { env: "PRODUCE_INTERVAL", default: PRODUCER.intervalMs, parse: parseDuration },
+    brokers,
+    topic,
+    badRate: { env: "BAD_RATE", default: PRODUCER.badRate, parse: decimal(0, 1) },
+    seed,
+    batchSize: { default: PRODUCER.batchSize, parse: integer(1, 100_000) },
     schemaVersion: { default: LATEST_ORDER_VERSION, parse: integer(1, LATEST_ORDER_VERSION) },
-    json: { default: false, parse: boolean },
+    json,
     ...SECURITY_SETTINGS,
   });
+  if (config === undefined) return 0;
   applySecurity(config);
   await requireBroker(config.brokers);
   await ensureTopics(config.brokers, topicSpecs({ orders: config.topic }));

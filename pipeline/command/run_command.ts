@@ -13,29 +13,47 @@ import { UsageError } from "./parse_flags.ts";
 export const VERBOSE_HELP =
   "  --verbose             also show the Kafka client's log lines and stacks";
 
-/** Runs a command's `main` and exits the process with its code. */
+/** The process around a command; tests give their own. */
+export interface CommandProcess {
+  /** The command line. @default Deno.args */
+  args?: readonly string[];
+  /** Ends the process with a code. @default Deno.exit */
+  exit?: (code: number) => never;
+  /** Writes one line for the user. @default console.error */
+  error?: (line: string) => void;
+}
+
+/**
+ * Runs a command's `main` and exits the process with its code: the code
+ * `main` gives; 2 with one line per mistake for a {@link UsageError} or a
+ * `ConfigError`; 1 with one line for any other failure.
+ */
 export async function runCommand(
   command: string,
   main: (args: string[]) => Promise<number>,
+  process: CommandProcess = {},
 ): Promise<never> {
+  const { args = Deno.args, exit = Deno.exit, error = console.error } = process;
   quietNegativeTimeoutWarning();
-  const verbose = Deno.args.includes("--verbose");
+  const verbose = args.includes("--verbose");
   if (verbose) showKafkaLogs("info");
+  let code: number;
   try {
-    Deno.exit(await main(Deno.args.filter((arg) => arg !== "--verbose")));
+    code = await main(args.filter((arg) => arg !== "--verbose"));
   } catch (caught) {
     const err = explainConnectionError(caught) ?? caught;
     if (err instanceof UsageError) {
-      console.error(err.message);
-      Deno.exit(2);
+      error(err.message);
+      return exit(2);
     }
     if (err instanceof ConfigError) {
-      for (const problem of err.problems) console.error(problem);
-      Deno.exit(2);
+      for (const problem of err.problems) error(problem);
+      return exit(2);
     }
-    console.error(failureLine(command, err, verbose));
-    Deno.exit(1);
+    error(failureLine(command, err, verbose));
+    return exit(1);
   }
+  return exit(code);
 }
 
 /** The one line a failure prints; with `verbose`, followed by its stack. */

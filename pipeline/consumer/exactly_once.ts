@@ -20,9 +20,6 @@ import { coverageOf, isCovered } from "./is_covered.ts";
 import { snapshotRecord } from "./stats_snapshot.ts";
 import type { SnapshotPublisher } from "./stats_snapshots.ts";
 
-/** How often each partition's transaction commits by default, in ms. */
-export const DEFAULT_TRANSACTION_INTERVAL_MS = 200;
-
 /** Options for {@link createExactlyOnce}. */
 export interface ExactlyOnceOptions {
   brokers: readonly string[];

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DEFAULTS } from "../config.ts";
 import { readTopic } from "../kafka/read_topic.ts";
 import { latestSnapshots } from "./latest_snapshots.ts";
 import { parseStatsSnapshot, type StatsSnapshot } from "./stats_snapshot.ts";
@@ -16,7 +17,7 @@ export interface LoadLatestSnapshotsOptions {
   statsTopic: string;
   /** Only this group's snapshots count. */
   groupId: string;
-  /** Client id in broker logs. @default "order-pipeline-stats" */
+  /** Client id in broker logs. @default `${DEFAULTS.clientId}-stats` */
   clientId?: string;
 }
 
@@ -38,7 +39,7 @@ export interface LoadLatestSnapshotsOptions {
 export async function loadLatestSnapshots(
   options: LoadLatestSnapshotsOptions,
 ): Promise<Map<string, StatsSnapshot>> {
-  const { brokers, statsTopic, groupId, clientId = "order-pipeline-stats" } = options;
+  const { brokers, statsTopic, groupId, clientId = `${DEFAULTS.clientId}-stats` } = options;
   const snapshots: StatsSnapshot[] = [];
   await readTopic({ brokers, topic: statsTopic, clientId }, (record) => {
     try {

@@ -8,6 +8,7 @@
  */
 import { defer, identity, merge, type Observable, type SchedulerLike, tap } from "rxjs";
 import { createOrderDecoder } from "../avro/order_decoder.ts";
+import { DEFAULTS } from "../config.ts";
 import { fromKafka, type OffsetCommit } from "../kafka/from_kafka.ts";
 import type { Delivery } from "../kafka/kafka_record.ts";
 import { InFlightGate } from "../kafka/in_flight_gate.ts";
@@ -22,11 +23,7 @@ import { createOrderHandler } from "./handle_order.ts";
 import { orderChain } from "./order_chain.ts";
 import { type Ordering, ORDERINGS } from "./ordering.ts";
 import type { OutcomeReport } from "./outcome_report.ts";
-import {
-  createExactlyOnce,
-  DEFAULT_TRANSACTION_INTERVAL_MS,
-  type ExactlyOnce,
-} from "./exactly_once.ts";
+import { createExactlyOnce, type ExactlyOnce } from "./exactly_once.ts";
 import { createOutcomeFold } from "./fold_outcome.ts";
 import { loadLatestSnapshots } from "./load_latest_snapshots.ts";
 import { createPartitionStarts } from "./partition_starts.ts";
@@ -34,22 +31,24 @@ import { createSnapshotPublisher, type SnapshotPublisher } from "./stats_snapsho
 
 export type { OutcomeReport };
 
+const { consumer: CONSUMER } = DEFAULTS;
+
 /** Options for {@link consumeOrders}. */
 export interface ConsumeOrdersOptions {
   brokers: readonly string[];
-  /** @default "orders" */
+  /** @default DEFAULTS.topics.orders */
   topic?: string;
-  /** @default "order-pipeline" */
+  /** @default DEFAULTS.groupId */
   groupId?: string;
-  /** @default "orders-dlq" */
+  /** @default DEFAULTS.topics.dlq */
   dlqTopic?: string;
-  /** Retries of a transient failure before it is dead-lettered. @default 3 */
+  /** Retries of a transient failure before it is dead-lettered. @default DEFAULTS.consumer.maxRetries */
   maxRetries?: number;
-  /** First backoff delay in ms; it doubles each retry, with full jitter. @default 1000 */
+  /** First backoff delay in ms; it doubles each retry, with full jitter. @default DEFAULTS.consumer.backoffMs */
   backoffMs?: number;
-  /** Longest backoff delay in ms. @default 30000 */
+  /** Longest backoff delay in ms. @default DEFAULTS.consumer.maxBackoffMs */
   maxBackoffMs?: number;
-  /** Chance that the simulated processor times out on an order. @default 0.1 */
+  /** Chance that the simulated processor times out on an order. @default DEFAULTS.consumer.failRate */
   failRate?: number;
   /** Seeds the simulated failures. */
   seed?: number;
@@ -60,18 +59,18 @@ export interface ConsumeOrdersOptions {
   /**
    * Which records wait for which: `key` (same key, offset order; other keys
    * run side by side), `partition` (offset order per partition) or
-   * `unordered`. @default "key"
+   * `unordered`. @default DEFAULTS.consumer.ordering
    */
   ordering?: Ordering;
-  /** Unsettled records per partition at most; a full partition is paused. @default 3000 */
+  /** Unsettled records per partition at most; a full partition is paused. @default DEFAULTS.consumer.maxInFlight */
   maxInFlight?: number;
-  /** Unsettled records in the whole consumer at most (both topics). @default 10000 */
+  /** Unsettled records in the whole consumer at most (both topics). @default DEFAULTS.consumer.maxInFlightTotal */
   maxInFlightTotal?: number;
   /** Graceful stop: finish in-flight records, commit, leave, complete. */
   signal?: AbortSignal;
-  /** How long a graceful stop waits for in-flight records, in ms. @default 10000 */
+  /** How long a graceful stop waits for in-flight records, in ms. @default DEFAULTS.consumer.drainTimeoutMs */
   drainTimeoutMs?: number;
-  /** How long the group waits for a silent member after a crash, in ms. @default 30000 */
+  /** How long the group waits for a silent member after a crash, in ms. @default DEFAULTS.consumer.sessionTimeoutMs */
   sessionTimeoutMs?: number;
   /** Scheduler for backoff timers (tests). */
   scheduler?: SchedulerLike;
@@ -86,7 +85,7 @@ export interface ConsumeOrdersOptions {
    * topic, at most once per `snapshotIntervalMs` and once more before completing.
    */
   statsTopic?: string;
-  /** @default 1000 */
+  /** @default DEFAULTS.consumer.snapshotIntervalMs */
   snapshotIntervalMs?: number;
   /**
    * Exactly once (needs `statsTopic`): per input partition, one Kafka
@@ -95,7 +94,7 @@ export interface ConsumeOrdersOptions {
    * @default false: at least once
    */
   exactlyOnce?: boolean;
-  /** How often each partition's transaction commits in exactly-once mode, in ms. @default 200 */
+  /** How often each partition's transaction commits in exactly-once mode, in ms. @default DEFAULTS.consumer.transactionIntervalMs */
   transactionIntervalMs?: number;
   /** Told when a snapshot could not be read or written (the next one tries again). */
   onSnapshotError?: (error: unknown) => void;
@@ -109,13 +108,14 @@ export interface ConsumeOrdersOptions {
   retryTopic?: string;
   /** Consumer group on the retry topic. @default `${groupId}-retry` */
   retryGroupId?: string;
-  /** Wait before each round on the retry topic, in ms. @default 30000 */
+  /** Wait before each round on the retry topic, in ms. @default DEFAULTS.consumer.retryDelayMs */
   retryDelayMs?: number;
-  /** Rounds through the retry topic before the DLQ; 0 turns the tier off. @default 3 */
+  /** Rounds through the retry topic before the DLQ; 0 turns the tier off. @default DEFAULTS.consumer.maxRetryRounds */
   maxRetryRounds?: number;
   /**
    * How long a write to the DLQ, retry or stats topic may wait for the broker
-   * (retrying with backoff) before the consumer stops, in ms. @default 300000
+   * (retrying with backoff) before the consumer stops, in ms.
+   * @default DEFAULTS.consumer.writeTimeoutMs
    */
   writeTimeoutMs?: number;
   /**
@@ -140,36 +140,36 @@ export interface ConsumeOrdersOptions {
 export function consumeOrders(options: ConsumeOrdersOptions): Observable<ConsumerStats> {
   const {
     brokers,
-    topic = "orders",
-    groupId = "order-pipeline",
-    dlqTopic = "orders-dlq",
-    maxRetries = 3,
-    backoffMs = 1000,
-    maxBackoffMs = 30_000,
-    failRate = 0.1,
+    topic = DEFAULTS.topics.orders,
+    groupId = DEFAULTS.groupId,
+    dlqTopic = DEFAULTS.topics.dlq,
+    maxRetries = CONSUMER.maxRetries,
+    backoffMs = CONSUMER.backoffMs,
+    maxBackoffMs = CONSUMER.maxBackoffMs,
+    failRate = CONSUMER.failRate,
     seed,
     isFaulty,
     fromBeginning = false,
-    ordering = "key",
+    ordering = CONSUMER.ordering,
     maxInFlight,
     maxInFlightTotal,
     signal,
-    drainTimeoutMs = 10_000,
+    drainTimeoutMs = CONSUMER.drainTimeoutMs,
     sessionTimeoutMs,
     scheduler,
     onLag,
     onAssignment,
     onOutcome,
     statsTopic,
-    snapshotIntervalMs = 1000,
+    snapshotIntervalMs = CONSUMER.snapshotIntervalMs,
     exactlyOnce = false,
-    transactionIntervalMs = DEFAULT_TRANSACTION_INTERVAL_MS,
+    transactionIntervalMs = CONSUMER.transactionIntervalMs,
     onSnapshotError,
     retryTopic,
     retryGroupId = `${groupId}-retry`,
-    retryDelayMs = 30_000,
-    maxRetryRounds = 3,
-    writeTimeoutMs = 300_000,
+    retryDelayMs = CONSUMER.retryDelayMs,
+    maxRetryRounds = CONSUMER.maxRetryRounds,
+    writeTimeoutMs = CONSUMER.writeTimeoutMs,
     onBrokerWait,
   } = options;
   if (!ORDERINGS.includes(ordering)) {
@@ -210,8 +210,8 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     const writer = createPatientWriter({ timeoutMs: writeTimeoutMs, onWaitChange: onBrokerWait });
     // Snapshots gate every commit: a producer of their own, that no burst of
     // dead letters queues behind.
-    const letterProducer = lazyProducer(brokers, "order-pipeline-dlq");
-    const statsProducer = lazyProducer(brokers, "order-pipeline-stats");
+    const letterProducer = lazyProducer(brokers, `${DEFAULTS.clientId}-dlq`);
+    const statsProducer = lazyProducer(brokers, `${DEFAULTS.clientId}-stats`);
     const sendTo = (target: string, letters: OutboundRecord[]) =>
       writer.run(() => letterProducer.send(target, letters));
     const routes = {
@@ -318,7 +318,7 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       groupId: retryGroupId,
       topics: [retryTier],
       fromBeginning: true,
-      clientId: "order-pipeline-retry",
+      clientId: `${DEFAULTS.clientId}-retry`,
       notBefore: (record) => readRetryContext(record).due,
       onAssignment: assignTo(retryTier, eos?.retry),
       ...commitThrough(retrySnapshots, eos?.retry),

@@ -1,7 +1,7 @@
 /**
  * The dashboard's HTTP app: the page, server-sent events with the view,
  * the produce and replay actions, `/metrics` and `/healthz`. A value you call
- * as `app.fetch(request)`; serving it on a port is `startDashboard`'s job.
+ * as `app.fetch(request)`; serving it on a port is the command's job.
  *
  * @module
  */

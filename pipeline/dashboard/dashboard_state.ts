@@ -7,6 +7,7 @@
  * @module
  */
 import { createOrderDecoder } from "../avro/order_decoder.ts";
+import { DEFAULTS } from "../config.ts";
 import {
   parseStatsSnapshot,
   snapshotAggregate,
@@ -131,11 +132,11 @@ export interface ConsumerHealth {
 /** Options for {@link createDashboardState}. */
 export interface DashboardStateOptions {
   topics: DashboardTopics;
-  /** Rows kept per table. @default 20 */
+  /** Rows kept per table. @default DEFAULTS.dashboard.tableSize */
   tableSize?: number;
   /** Rows kept in the dead-letter table, which the page filters. @default 200 */
   deadLetterTableSize?: number;
-  /** A group with members but no snapshot for this long while records wait is stalled. @default 10000 */
+  /** A group with members but no snapshot for this long while records wait is stalled. @default DEFAULTS.dashboard.staleAfterMs */
   staleAfterMs?: number;
   /** Samples kept for the chart. @default 300 */
   historySize?: number;
@@ -182,10 +183,10 @@ export interface DashboardState {
 export function createDashboardState(options: DashboardStateOptions): DashboardState {
   const {
     topics,
-    tableSize = 20,
+    tableSize = DEFAULTS.dashboard.tableSize,
     deadLetterTableSize = 200,
     historySize = 300,
-    staleAfterMs = 10_000,
+    staleAfterMs = DEFAULTS.dashboard.staleAfterMs,
     now = Date.now,
   } = options;
   const codec = createOrderDecoder();

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { DEFAULTS } from "../config.ts";
 import { Kafka, type logCreator, logLevel, type RetryOptions } from "kafkajs";
 import { kafkaJsSecurity, type KafkaSecurity, securityFor } from "./kafka_security.ts";
 import { noDelaySocketFactory } from "./_socket_factory.ts";
@@ -12,7 +13,7 @@ import { noDelaySocketFactory } from "./_socket_factory.ts";
 export interface KafkaClientOptions {
   /** Bootstrap servers, such as `["127.0.0.1:9092"]`. */
   brokers: readonly string[];
-  /** Names this process in broker logs. @default "order-pipeline" */
+  /** Names this process in broker logs. @default DEFAULTS.clientId */
   clientId?: string;
   /** Log kafkajs messages at this level and above. @default "nothing", or what {@link showKafkaLogs} set */
   logLevel?: "nothing" | "error" | "warn" | "info" | "debug";
@@ -71,7 +72,7 @@ export function showKafkaLogs(level: NonNullable<KafkaClientOptions["logLevel"]>
 export function createKafka(options: KafkaClientOptions): Kafka {
   const {
     brokers,
-    clientId = "order-pipeline",
+    clientId = DEFAULTS.clientId,
     logLevel: level = shownLevel,
     retry,
     connectionTimeout = 3000,

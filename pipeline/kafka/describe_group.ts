@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { DEFAULTS } from "../config.ts";
 import { AssignerProtocol } from "kafkajs";
 import { Buffer } from "node:buffer";
 import { createKafka } from "./client.ts";
@@ -35,7 +36,11 @@ export async function describeGroup(
   brokers: readonly string[],
   groupId: string,
 ): Promise<GroupDescription> {
-  const admin = createKafka({ brokers, clientId: "order-pipeline-admin", logLevel: "nothing" })
+  const admin = createKafka({
+    brokers,
+    clientId: `${DEFAULTS.clientId}-admin`,
+    logLevel: "nothing",
+  })
     .admin();
   await admin.connect();
   try {

@@ -16,6 +16,7 @@
  * @module
  */
 import { Observable } from "rxjs";
+import { DEFAULTS } from "../config.ts";
 import type { Consumer, EachBatchPayload } from "kafkajs";
 import { createKafka } from "./client.ts";
 import { DueHolds } from "./due_holds.ts";
@@ -41,20 +42,20 @@ export interface FromKafkaOptions {
   topics: readonly string[];
   /** Start a new group at the earliest offset instead of the latest. @default false */
   fromBeginning?: boolean;
-  /** Unsettled records handed out per partition at most. @default 3000 */
+  /** Unsettled records handed out per partition at most. @default DEFAULTS.consumer.maxInFlight */
   maxInFlight?: number;
-  /** Unsettled records handed out by this source at most, over all partitions. @default 10000 */
+  /** Unsettled records handed out by this source at most, over all partitions. @default DEFAULTS.consumer.maxInFlightTotal */
   maxInFlightTotal?: number;
   /**
    * A gate shared with other sources, so that the bound holds for the whole
    * process; it replaces `maxInFlight` and `maxInFlightTotal`.
    */
   gate?: InFlightGate;
-  /** Partitions handled at once; set it to at least the partition count. @default 3 */
+  /** Partitions handled at once; set it to at least the partition count. @default DEFAULTS.source.partitionsConsumedConcurrently */
   partitionsConsumedConcurrently?: number;
-  /** Fetch size ceiling per partition in bytes. @default 1048576 */
+  /** Fetch size ceiling per partition in bytes. @default DEFAULTS.source.maxBytesPerPartition */
   maxBytesPerPartition?: number;
-  /** Commit settled offsets this often, in milliseconds. @default 1000 */
+  /** Commit settled offsets this often, in milliseconds. @default DEFAULTS.source.commitIntervalMs */
   commitIntervalMs?: number;
   /** The broker's `offset.metadata.max.bytes`: commit metadata stays within it. @default 4096 */
   metadataMaxBytes?: number;
@@ -74,13 +75,13 @@ export interface FromKafkaOptions {
    * the consumer leaves the group and the Observable completes.
    */
   signal?: AbortSignal;
-  /** How long a graceful stop waits for in-flight records. @default 10000 */
+  /** How long a graceful stop waits for in-flight records. @default DEFAULTS.consumer.drainTimeoutMs */
   drainTimeoutMs?: number;
-  /** Client id in broker logs. @default "order-pipeline" */
+  /** Client id in broker logs. @default DEFAULTS.clientId */
   clientId?: string;
   /**
    * How long the group waits for a silent member before it hands that member's
-   * partitions to others (after a crash), in ms. @default 30000
+   * partitions to others (after a crash), in ms. @default DEFAULTS.consumer.sessionTimeoutMs
    */
   sessionTimeoutMs?: number;
   /** Told each partition's lag (high watermark minus the next offset to fetch) after each batch. */
@@ -124,14 +125,14 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
     fromBeginning = false,
     maxInFlight,
     maxInFlightTotal,
-    partitionsConsumedConcurrently = 3,
-    maxBytesPerPartition = 1_048_576,
-    commitIntervalMs = 1000,
+    partitionsConsumedConcurrently = DEFAULTS.source.partitionsConsumedConcurrently,
+    maxBytesPerPartition = DEFAULTS.source.maxBytesPerPartition,
+    commitIntervalMs = DEFAULTS.source.commitIntervalMs,
     metadataMaxBytes = DEFAULT_METADATA_MAX_BYTES,
     signal,
-    drainTimeoutMs = 10_000,
+    drainTimeoutMs = DEFAULTS.consumer.drainTimeoutMs,
     clientId,
-    sessionTimeoutMs = 30_000,
+    sessionTimeoutMs = DEFAULTS.consumer.sessionTimeoutMs,
     onLag,
     onAssignment,
     onCommitError,

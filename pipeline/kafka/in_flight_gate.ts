@@ -10,22 +10,13 @@
  *
  * @module
  */
-
-/**
- * Unsettled records per partition at most, by default. Under failures most of
- * them are records in backoff: with 10% failing and held about 0.6 s, a
- * partition settling R records/s holds about 0.06 R (Little's law), so 1000
- * capped a partition near 16,000/s, and bursts of a whole fetch hit it sooner.
- */
-export const DEFAULT_MAX_IN_FLIGHT = 3000;
-/** Unsettled records in the process at most, by default. */
-export const DEFAULT_MAX_IN_FLIGHT_TOTAL = 10_000;
+import { DEFAULTS } from "../config.ts";
 
 /** Options for {@link InFlightGate}. */
 export interface InFlightLimits {
-  /** Unsettled records per partition at most. @default 3000 */
+  /** Unsettled records per partition at most. @default DEFAULTS.consumer.maxInFlight */
   perPartition?: number;
-  /** Unsettled records in the process at most. @default 10000 */
+  /** Unsettled records in the process at most. @default DEFAULTS.consumer.maxInFlightTotal */
   total?: number;
 }
 
@@ -55,7 +46,10 @@ export class InFlightGate {
   #inFlight = 0;
 
   constructor(limits: InFlightLimits = {}) {
-    const { perPartition = DEFAULT_MAX_IN_FLIGHT, total = DEFAULT_MAX_IN_FLIGHT_TOTAL } = limits;
+    const {
+      perPartition = DEFAULTS.consumer.maxInFlight,
+      total = DEFAULTS.consumer.maxInFlightTotal,
+    } = limits;
     for (const [name, value] of [["perPartition", perPartition], ["total", total]] as const) {
       if (!Number.isInteger(value) || value < 1) {
         throw new RangeError(

@@ -1,3 +1,4 @@
+import { DEFAULTS } from "../config.ts";
 import { createKafka } from "./client.ts";
 
 /**
@@ -13,7 +14,7 @@ export async function missingTopics(
   brokers: readonly string[],
   topics: readonly string[],
 ): Promise<string[]> {
-  const admin = createKafka({ brokers, clientId: "order-pipeline-admin" }).admin();
+  const admin = createKafka({ brokers, clientId: `${DEFAULTS.clientId}-admin` }).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());

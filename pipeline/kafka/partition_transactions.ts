@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { DEFAULTS } from "../config.ts";
 import { connectTransactionalProducer, type TransactionalSink } from "./transactional_producer.ts";
 
 /**
@@ -34,7 +35,7 @@ export interface PartitionTransactionsOptions {
   groupId: string;
   /** The input topic whose partitions get a producer each. */
   topic: string;
-  /** Client id in broker logs. @default "order-pipeline-eos" */
+  /** Client id in broker logs. @default `${DEFAULTS.clientId}-eos` */
   clientId?: string;
   /** Attempts at one transaction before its error is passed on. @default 5 */
   attempts?: number;
@@ -79,7 +80,7 @@ export interface PartitionTransactions {
 export function createPartitionTransactions(
   options: PartitionTransactionsOptions,
 ): PartitionTransactions {
-  const { brokers, groupId, topic, clientId = "order-pipeline-eos", attempts } = options;
+  const { brokers, groupId, topic, clientId = `${DEFAULTS.clientId}-eos`, attempts } = options;
   const writers = new Map<number, TransactionalSink>();
   const connecting = new Map<number, Promise<TransactionalSink | undefined>>();
   let owned = new Set<number>();

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DEFAULTS } from "../config.ts";
 import { createKafka } from "./client.ts";
 import { OffsetLedger } from "./offset_ledger.ts";
 
@@ -22,7 +23,7 @@ export async function readCommittedLedgers(
   groupId: string,
   topic: string,
 ): Promise<Map<number, OffsetLedger>> {
-  const admin = createKafka({ brokers, clientId: "order-pipeline-offsets" }).admin();
+  const admin = createKafka({ brokers, clientId: `${DEFAULTS.clientId}-offsets` }).admin();
   await admin.connect();
   try {
     const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });

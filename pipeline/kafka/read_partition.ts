@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DEFAULTS } from "../config.ts";
 import { createKafka } from "./client.ts";
 import type { KafkaRecord } from "./kafka_record.ts";
 import { readTopic } from "./read_topic.ts";
@@ -55,7 +56,7 @@ export async function readPartition(options: ReadPartitionOptions): Promise<Part
       `Cannot read ${topic}: 'count' must be a whole number from 1 to 500, got ${count}`,
     );
   }
-  const admin = createKafka({ brokers, clientId: "order-pipeline-browser" }).admin();
+  const admin = createKafka({ brokers, clientId: `${DEFAULTS.clientId}-browser` }).admin();
   await admin.connect();
   let low = 0n;
   let high = 0n;
@@ -96,7 +97,7 @@ export async function readPartition(options: ReadPartitionOptions): Promise<Part
       from: positions,
       signal: enough.signal,
       waitMs,
-      clientId: "order-pipeline-browser",
+      clientId: `${DEFAULTS.clientId}-browser`,
     },
     (record) => {
       records.push(record);

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { DEFAULTS } from "../config.ts";
 import { BrokerError } from "../errors.ts";
 import { createKafka } from "./client.ts";
 import type { KafkaRecord } from "./kafka_record.ts";
@@ -20,7 +21,7 @@ export interface ReadTopicOptions {
   from?: ReadonlyMap<number, bigint>;
   /** Stop after the record in hand; the read then reports `complete: false`. */
   signal?: AbortSignal;
-  /** Client id in broker logs. @default "order-pipeline-reader" */
+  /** Client id in broker logs. @default `${DEFAULTS.clientId}-reader` */
   clientId?: string;
   /**
    * How long to wait for a broker that is starting or away (connection
@@ -59,8 +60,14 @@ export async function readTopic(
   options: ReadTopicOptions,
   onRecord: (record: KafkaRecord) => void | Promise<void>,
 ): Promise<ReadTopicResult> {
-  const { brokers, topic, from, signal, clientId = "order-pipeline-reader", waitMs = 60_000 } =
-    options;
+  const {
+    brokers,
+    topic,
+    from,
+    signal,
+    clientId = `${DEFAULTS.clientId}-reader`,
+    waitMs = 60_000,
+  } = options;
   if (!Number.isFinite(waitMs) || waitMs < 0) {
     throw new RangeError(`Cannot read ${topic}: 'waitMs' must be a number >= 0, got ${waitMs}`);
   }

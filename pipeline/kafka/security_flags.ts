@@ -1,10 +1,9 @@
 /**
  * The TLS and SASL flags and environment variables, defined once for every
- * command: a command spreads {@link SECURITY_FLAGS} into its flag table,
- * {@link SECURITY_SETTINGS} into its `loadConfig` settings (so a bad
- * combination is reported in the same pass as every other problem) and
- * appends {@link SECURITY_HELP} to its help; then {@link applySecurity}
- * registers the result for its brokers.
+ * command: a command spreads {@link SECURITY_SETTINGS} into its settings (its
+ * flags follow from them, and a bad combination is reported in the same pass
+ * as every other problem) and appends {@link SECURITY_HELP} to its help; then
+ * {@link applySecurity} registers the result for its brokers.
  *
  * TLS is switched on by `--tls` (or `KAFKA_TLS=true`); a CA, certificate or
  * key without it is a mistake, not a silent switch. The SASL password is read
@@ -20,17 +19,6 @@ import {
   type SaslMechanism,
   useSecurity,
 } from "./kafka_security.ts";
-
-/** The security flags, for `parseArgs` (spread into a command's flag table). */
-export const SECURITY_FLAGS = {
-  tls: { type: "boolean" },
-  "tls-ca": { type: "string" },
-  "tls-cert": { type: "string" },
-  "tls-key": { type: "string" },
-  "sasl-mechanism": { type: "string" },
-  "sasl-username": { type: "string" },
-  "sasl-password-file": { type: "string" },
-} as const;
 
 /** The help lines of the security flags, in the layout of every command's help. */
 export const SECURITY_HELP = `
@@ -148,6 +136,7 @@ export const SECURITY_SETTINGS = {
   // Environment only: `--sasl-password` is no flag, so parseArgs refuses it.
   saslPassword: {
     env: "KAFKA_SASL_PASSWORD",
+    flag: false,
     default: undefined,
     parse: (text: string) => text,
     check: (value, values) =>

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { DEFAULTS } from "../config.ts";
 import type { Consumer, Kafka } from "kafkajs";
 import { Observable, type Subscriber } from "rxjs";
 import { createKafka } from "./client.ts";
@@ -43,7 +44,7 @@ export type TailStatus =
 export interface TailTopicsOptions {
   brokers: readonly string[];
   topics: readonly TailedTopic[];
-  /** Client id in broker logs. @default "order-pipeline-tail" */
+  /** Client id in broker logs. @default `${DEFAULTS.clientId}-tail` */
   clientId?: string;
   /** Told each topic's partitions' stored offset range each time its tail (re)starts, before its records. */
   onOffsets?: (
@@ -69,7 +70,7 @@ export interface TailTopicsOptions {
  * ```
  */
 export function tailTopics(options: TailTopicsOptions): Observable<KafkaRecord> {
-  const { brokers, topics, clientId = "order-pipeline-tail" } = options;
+  const { brokers, topics, clientId = `${DEFAULTS.clientId}-tail` } = options;
   for (const { name, last } of topics) {
     if (last !== undefined && (!Number.isInteger(last) || last < 0)) {
       throw new RangeError(
@@ -97,7 +98,7 @@ async function tailForever(
   subscriber: Subscriber<KafkaRecord>,
   signal: AbortSignal,
 ): Promise<void> {
-  const { clientId = "order-pipeline-tail", onOffsets, onStatus, retryDelay = () => 1000 } =
+  const { clientId = `${DEFAULTS.clientId}-tail`, onOffsets, onStatus, retryDelay = () => 1000 } =
     options;
   // The next offset to emit per partition: where a new session resumes.
   const position = new Map<number, bigint>();

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { DEFAULTS } from "../config.ts";
 import { type Admin, ConfigResourceTypes } from "kafkajs";
 import { createKafka } from "./client.ts";
 import { retryRetriable } from "./_retriable.ts";
@@ -71,7 +72,7 @@ export async function ensureTopics(
   brokers: readonly string[],
   specs: readonly TopicSpec[],
 ): Promise<EnsureTopicsResult> {
-  const admin = createKafka({ brokers, clientId: "order-pipeline-admin" }).admin();
+  const admin = createKafka({ brokers, clientId: `${DEFAULTS.clientId}-admin` }).admin();
   await admin.connect();
   try {
     const names = new Set(await admin.listTopics());
@@ -146,7 +147,7 @@ export async function topicMaxMessageBytes(
   brokers: readonly string[],
   topic: string,
 ): Promise<number> {
-  const admin = createKafka({ brokers, clientId: "order-pipeline-admin" }).admin();
+  const admin = createKafka({ brokers, clientId: `${DEFAULTS.clientId}-admin` }).admin();
   await admin.connect();
   try {
     return await maxMessageBytes(admin, topic);
@@ -190,7 +191,7 @@ export async function topicOffsets(
   brokers: readonly string[],
   topic: string,
 ): Promise<PartitionOffsets[]> {
-  const admin = createKafka({ brokers, clientId: "order-pipeline-admin" }).admin();
+  const admin = createKafka({ brokers, clientId: `${DEFAULTS.clientId}-admin` }).admin();
   await admin.connect();
   try {
     const offsets = await retryRetriable(() => admin.fetchTopicOffsets(topic));
@@ -213,7 +214,7 @@ export async function committedOffsets(
   groupId: string,
   topic: string,
 ): Promise<Map<number, bigint>> {
-  const admin = createKafka({ brokers, clientId: "order-pipeline-admin" }).admin();
+  const admin = createKafka({ brokers, clientId: `${DEFAULTS.clientId}-admin` }).admin();
   await admin.connect();
   try {
     // A coordinator still loading (a broker just started) is waited for.
@@ -233,7 +234,7 @@ export async function startGroupAtEnd(
   groupId: string,
   topic: string,
 ): Promise<void> {
-  const admin = createKafka({ brokers, clientId: "order-pipeline-admin" }).admin();
+  const admin = createKafka({ brokers, clientId: `${DEFAULTS.clientId}-admin` }).admin();
   await admin.connect();
   try {
     const offsets = await retryRetriable(() => admin.fetchTopicOffsets(topic));

@@ -20,6 +20,7 @@
  *
  * @module
  */
+import { DEFAULTS } from "../config.ts";
 import { Buffer } from "node:buffer";
 import type { Admin, Kafka, Producer } from "kafkajs";
 import { ProducerFencedError } from "../errors.ts";
@@ -69,7 +70,7 @@ export interface TransactionalSink {
 export interface TransactionalProducerOptions {
   brokers: readonly string[];
   transactionalId: string;
-  /** Client id in broker logs. @default "order-pipeline-replay" */
+  /** Client id in broker logs. @default `${DEFAULTS.clientId}-replay` */
   clientId?: string;
   /** Attempts at one transaction before its error is passed on. @default 5 */
   attempts?: number;
@@ -101,7 +102,7 @@ export async function connectTransactionalProducer(
   const {
     brokers,
     transactionalId,
-    clientId = "order-pipeline-replay",
+    clientId = `${DEFAULTS.clientId}-replay`,
     attempts = 5,
     transactionTimeoutMs = 60_000,
   } = options;

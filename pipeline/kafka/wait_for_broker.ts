@@ -1,3 +1,4 @@
+import { DEFAULTS } from "../config.ts";
 import { BrokerError } from "../errors.ts";
 import { createKafka } from "./client.ts";
 
@@ -29,7 +30,7 @@ export async function waitForBroker(
   const deadline = Date.now() + timeoutMs;
   const kafka = createKafka({
     brokers,
-    clientId: "order-pipeline-probe",
+    clientId: `${DEFAULTS.clientId}-probe`,
     logLevel: "nothing",
     retry: { retries: 0 },
     connectionTimeout: 1000,

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { DEFAULTS } from "../config.ts";
 import {
   concatMap,
   defer,
@@ -33,17 +34,17 @@ import { createRandom } from "../orders/random.ts";
 /** Options for {@link produceOrders}. */
 export interface ProduceOrdersOptions {
   brokers: readonly string[];
-  /** @default "orders" */
+  /** @default DEFAULTS.topics.orders */
   topic?: string;
   /** Orders to send; `Infinity` runs until stopped. @default Infinity */
   count?: number;
-  /** Pause between orders in ms; 0 sends batches back to back. @default 2000 */
+  /** Pause between orders in ms; 0 sends batches back to back. @default DEFAULTS.producer.intervalMs */
   intervalMs?: number;
-  /** Share of messages, 0 to 1, that are poison bytes or invalid orders. @default 0 */
+  /** Share of messages, 0 to 1, that are poison bytes or invalid orders. @default DEFAULTS.producer.badRate */
   badRate?: number;
   /** Seeds orders and bad messages, so a run can be repeated. */
   seed?: number;
-  /** Records per request when `intervalMs` is 0. @default 1000 */
+  /** Records per request when `intervalMs` is 0. @default DEFAULTS.producer.batchSize */
   batchSize?: number;
   /** Number of the first order (`ORD-0001` is 1). @default 1 */
   firstOrder?: number;
@@ -84,12 +85,12 @@ export interface ProducerProgress {
 export function produceOrders(options: ProduceOrdersOptions): Observable<ProducerProgress> {
   const {
     brokers,
-    topic = "orders",
+    topic = DEFAULTS.topics.orders,
     count = Infinity,
-    intervalMs = 2000,
-    badRate = 0,
+    intervalMs = DEFAULTS.producer.intervalMs,
+    badRate = DEFAULTS.producer.badRate,
     seed,
-    batchSize = 1000,
+    batchSize = DEFAULTS.producer.batchSize,
     firstOrder = 1,
     run,
     signal,
@@ -114,7 +115,7 @@ export function produceOrders(options: ProduceOrdersOptions): Observable<Produce
   return defer(() => {
     const codec = createOrderEncoder({ version: schemaVersion });
     const random = createRandom(seed);
-    const connecting = connectProducer({ brokers, clientId: "order-pipeline-producer" });
+    const connecting = connectProducer({ brokers, clientId: `${DEFAULTS.clientId}-producer` });
     let next = firstOrder;
 
     const makeMessage = (): Made => {

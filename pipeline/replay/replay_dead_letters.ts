@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { DEFAULTS } from "../config.ts";
 import type { DeadLetter } from "../dead_letter/dead_letter.ts";
 import { decodeDeadLetter } from "../dead_letter/decode_dead_letter.ts";
 import { replayCount } from "../dead_letter/build_replay_record.ts";
@@ -74,7 +75,7 @@ export interface ReplayDeadLettersOptions {
   select?: (candidate: ReplayCandidate) => boolean;
   /** Send to this topic instead of each letter's original topic. */
   to?: string;
-  /** Park letters already replayed this many times. @default 3 */
+  /** Park letters already replayed this many times. @default DEFAULTS.replay.maxReplays */
   maxReplays?: number;
   /** Send at most this many. */
   limit?: number;
@@ -123,7 +124,7 @@ export async function replayDeadLetters(
     positions,
     select = () => true,
     to,
-    maxReplays = 3,
+    maxReplays = DEFAULTS.replay.maxReplays,
     limit,
     ratePerSecond,
     dryRun = false,
@@ -161,7 +162,7 @@ export async function replayDeadLetters(
     ? undefined
     : await connectTransactionalProducer({
       brokers,
-      transactionalId: `order-pipeline-replay-${group}`,
+      transactionalId: `${DEFAULTS.clientId}-replay-${group}`,
     });
   try {
     const from = await startOffsets(brokers, dlqTopic, group, start, wanted);

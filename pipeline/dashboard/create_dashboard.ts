@@ -1,12 +1,12 @@
 /**
- * Starts the dashboard: tails the pipeline's topics into the dashboard state,
- * watches the consumer group, wires produce, replay and the topic browser to
- * Kafka, and serves the app.
+ * The dashboard: tails the pipeline's topics into the dashboard state,
+ * watches the consumer group, and wires produce, replay and the topic browser
+ * to Kafka, behind the app a server serves. Serving it is the command's job.
  *
  * @module
  */
 import { lastValueFrom } from "rxjs";
-import { DEFAULT_TOPICS, topicSpecs } from "../config.ts";
+import { DEFAULTS, topicSpecs } from "../config.ts";
 import { readDeadLetterHeaders } from "../dead_letter/read_dead_letter_headers.ts";
 import { decodeDeadLetter } from "../dead_letter/decode_dead_letter.ts";
 import { errorMessage } from "../errors.ts";
@@ -31,38 +31,45 @@ import { matchesDeadLetter } from "./dead_letter_filter.ts";
 import { describeRecord, type RecordKind } from "./describe_record.ts";
 import { createReplayJob, type ReplayJob } from "./replay_job.ts";
 
-/** Options for {@link startDashboard}. */
-export interface StartDashboardOptions {
+/** Options for {@link createDashboard}. */
+export interface DashboardOptions {
   brokers: readonly string[];
-  /** Address to listen on; anything but loopback makes every data request need a token. @default "127.0.0.1" */
+  /**
+   * The address the app is served on; anything but loopback makes every data
+   * request need a token. @default DEFAULTS.dashboard.host
+   */
   host?: string;
-  /** Port; 0 picks a free one. @default 8080 */
-  port?: number;
-  /** @default DEFAULT_TOPICS */
+  /** @default DEFAULTS.topics */
   topics?: { orders?: string; retry?: string; dlq?: string; stats?: string };
-  /** The consumer group whose snapshots make the global average. @default "order-pipeline" */
+  /** The consumer group whose snapshots make the global average. @default DEFAULTS.groupId */
   groupId?: string;
   /** The token for data and actions; made up when the host is not loopback. */
   token?: string;
   /** Host names, besides the bound address and `localhost`, that requests may name in `Host`. */
   allowedHosts?: readonly string[];
-  /** Rows per table. @default 20 */
+  /** Rows per table. @default DEFAULTS.dashboard.tableSize */
   tableSize?: number;
-  /** How often to describe the consumer group, in ms. @default 2000 */
+  /** How often to describe the consumer group, in ms. @default DEFAULTS.dashboard.groupIntervalMs */
   groupIntervalMs?: number;
-  /** A group with members but no snapshot for this long while records wait is stalled. @default 10000 */
+  /** A group with members but no snapshot for this long while records wait is stalled. @default DEFAULTS.dashboard.staleAfterMs */
   staleAfterMs?: number;
-  /** Park letters replayed this many times already (as `dlq replay --max-replays`). @default 3 */
+  /** Park letters replayed this many times already (as `dlq replay --max-replays`). @default DEFAULTS.replay.maxReplays */
   maxReplays?: number;
 }
 
-/** A running dashboard. */
-export interface RunningDashboard {
-  /** The page's address, with `?token=` when one is needed. */
-  url: string;
+/** A dashboard at work: its app, and the call that stops it. */
+export interface Dashboard {
+  /** The app: what a server calls for each request. */
+  fetch(request: Request): Promise<Response>;
   /** The token data and actions need, or null on loopback. */
   token: string | null;
-  stop(): Promise<void>;
+  /** The page's address on a server listening at `address`, with `?token=` when one is needed. */
+  urlAt(address: { hostname: string; port: number }): string;
+  /**
+   * Stops reading topics and ends every open event stream; call it before the
+   * server shuts down, which waits for those streams.
+   */
+  stop(): void;
 }
 
 /** The replay group of the page: its own, so it never moves `dlq replay`'s progress. */
@@ -73,36 +80,34 @@ const DEAD_LETTER_ROWS = 200;
 const PREVIEW_LIST = MAX_REPLAY_POSITIONS;
 
 /**
- * Starts the dashboard and resolves once it listens. It serves at once, even
- * before the broker answers; its readers wait for the broker.
+ * Starts the dashboard's readers and gives its app. The app answers at once,
+ * even before the broker does; its readers wait for the broker.
  *
  * @example
  * ```ts ignore
- * import { startDashboard } from "./start_dashboard.ts";
- * const dashboard = await startDashboard({ brokers: ["127.0.0.1:9092"], port: 0 });
- * console.log(`dashboard at ${dashboard.url}`);
- * await dashboard.stop();
+ * import { createDashboard } from "./create_dashboard.ts";
+ * const dashboard = createDashboard({ brokers: ["127.0.0.1:9092"] });
+ * const server = Deno.serve({ hostname: "127.0.0.1", port: 0 }, dashboard.fetch);
+ * console.log(`dashboard at ${dashboard.urlAt(server.addr)}`);
+ * dashboard.stop();
+ * await server.shutdown();
  * ```
  */
-export function startDashboard(options: StartDashboardOptions): Promise<RunningDashboard> {
+export function createDashboard(options: DashboardOptions): Dashboard {
   const {
     brokers,
-    host = "127.0.0.1",
-    port = 8080,
-    groupId = "order-pipeline",
-    tableSize,
-    groupIntervalMs = 2000,
-    staleAfterMs,
-    maxReplays = 3,
+    host = DEFAULTS.dashboard.host,
+    groupId = DEFAULTS.groupId,
+    tableSize = DEFAULTS.dashboard.tableSize,
+    groupIntervalMs = DEFAULTS.dashboard.groupIntervalMs,
+    staleAfterMs = DEFAULTS.dashboard.staleAfterMs,
+    maxReplays = DEFAULTS.replay.maxReplays,
   } = options;
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new RangeError(`Cannot start the dashboard: 'port' must be 0 to 65535, got ${port}`);
-  }
   const topics = {
-    orders: options.topics?.orders ?? DEFAULT_TOPICS.orders,
-    retry: options.topics?.retry ?? DEFAULT_TOPICS.retry,
-    dlq: options.topics?.dlq ?? DEFAULT_TOPICS.dlq,
-    stats: options.topics?.stats ?? DEFAULT_TOPICS.stats,
+    orders: options.topics?.orders ?? DEFAULTS.topics.orders,
+    retry: options.topics?.retry ?? DEFAULTS.topics.retry,
+    dlq: options.topics?.dlq ?? DEFAULTS.topics.dlq,
+    stats: options.topics?.stats ?? DEFAULTS.topics.stats,
   };
   const kinds: Record<string, RecordKind> = {
     [topics.orders]: "order",
@@ -134,12 +139,12 @@ export function startDashboard(options: StartDashboardOptions): Promise<RunningD
   const waited = new Set<string>();
   const tail = tailTopics({
     brokers,
-    clientId: "order-pipeline-dashboard",
+    clientId: `${DEFAULTS.clientId}-dashboard`,
     topics: [
       { name: topics.stats },
       { name: topics.dlq, last: DEAD_LETTER_ROWS },
-      { name: topics.orders, last: tableSize ?? 20 },
-      { name: topics.retry, last: tableSize ?? 20 },
+      { name: topics.orders, last: tableSize },
+      { name: topics.retry, last: tableSize },
     ],
     onOffsets: (topic, offsets) => {
       state.setOffsets(topic, offsets);
@@ -290,24 +295,23 @@ export function startDashboard(options: StartDashboardOptions): Promise<RunningD
     signal: closing.signal,
     health: () => readersHealth(state.view().readers),
   });
-  const server = Deno.serve({ hostname: host, port, onListen: () => {} }, app.fetch);
-  const address = server.addr;
-  const shown = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
-  const url = `http://${shown}:${address.port}/${token ? `?token=${token}` : ""}`;
 
-  return Promise.resolve({
-    url,
+  return {
+    fetch: app.fetch,
     token,
-    async stop() {
+    urlAt({ hostname, port }) {
+      const shown = hostname.includes(":") ? `[${hostname}]` : hostname;
+      return `http://${shown}:${port}/${token ? `?token=${token}` : ""}`;
+    },
+    stop() {
       clearInterval(sampler);
       clearInterval(notifier);
       clearInterval(watcher);
       tail.unsubscribe();
       listeners.clear();
       closing.abort();
-      await server.shutdown();
     },
-  });
+  };
 }
 
 /** The fields of a DLQ record the page's filter looks at, from the envelope or its headers. */
