@@ -18,6 +18,8 @@ export interface ReadTopicOptions {
   topic: string;
   /** Where to start on each partition; a partition not named, or below its earliest offset, starts at the earliest. */
   from?: ReadonlyMap<number, bigint>;
+  /** Read only these partitions. @default all */
+  partitions?: readonly number[];
   /** Stop after the record in hand; the read then reports `complete: false`. */
   signal?: AbortSignal;
   /** Client id in broker logs. @default "order-pipeline-reader" */
@@ -59,8 +61,15 @@ export async function readTopic(
   options: ReadTopicOptions,
   onRecord: (record: KafkaRecord) => void | Promise<void>,
 ): Promise<ReadTopicResult> {
-  const { brokers, topic, from, signal, clientId = "order-pipeline-reader", waitMs = 60_000 } =
-    options;
+  const {
+    brokers,
+    topic,
+    from,
+    partitions,
+    signal,
+    clientId = "order-pipeline-reader",
+    waitMs = 60_000,
+  } = options;
   if (!Number.isFinite(waitMs) || waitMs < 0) {
     throw new RangeError(`Cannot read ${topic}: 'waitMs' must be a number >= 0, got ${waitMs}`);
   }
@@ -78,6 +87,7 @@ export async function readTopic(
     topic,
     groupPrefix: clientId,
     position: next,
+    partitions,
     bounded: true,
     signal,
     attempt: (call) =>

@@ -36,6 +36,8 @@ export interface TopicReaderOptions {
    * given it again resumes there.
    */
   position: Map<number, bigint>;
+  /** Read only these partitions. @default all */
+  partitions?: readonly number[];
   /** Where a partition not named in `position` starts: this many records before its end. @default the earliest */
   last?: number;
   /** Stop at the ends the partitions had when the read began; otherwise read on until `signal` aborts. @default false */
@@ -52,7 +54,7 @@ export interface TopicReaderOptions {
   restartWithinMs?: number;
   /** What a crash of the consumer rejects with. @default the crash's error */
   crashError?: (err: unknown) => unknown;
-  /** Told the partitions' stored offsets once read, before any record. */
+  /** Told the stored offsets of the partitions read, before any record. */
   onRange?: (ranges: readonly PartitionRange[]) => void;
   /** Told when the consumer joined its group and sought, before any record. */
   onJoined?: () => void;
@@ -95,6 +97,7 @@ export async function runTopicReader(options: TopicReaderOptions): Promise<Topic
     topic,
     groupPrefix,
     position,
+    partitions,
     last,
     bounded = false,
     signal,
@@ -120,6 +123,7 @@ export async function runTopicReader(options: TopicReaderOptions): Promise<Topic
   try {
     const ranges = (await attempt(() => admin.fetchTopicOffsets(topic)))
       .map((o) => ({ partition: o.partition, low: BigInt(o.low), high: BigInt(o.high) }))
+      .filter((r) => partitions?.includes(r.partition) ?? true)
       .sort((a, b) => a.partition - b.partition);
     onRange?.(ranges);
     const end = new Map<number, bigint>();
@@ -152,7 +156,8 @@ export async function runTopicReader(options: TopicReaderOptions): Promise<Topic
     };
     signal?.addEventListener("abort", check, { once: true });
     const advance = (partition: number, after: bigint) => {
-      if (after > (position.get(partition) ?? 0n)) position.set(partition, after);
+      const at = position.get(partition);
+      if (at !== undefined && after > at) position.set(partition, after);
     };
     let away: ReturnType<typeof setTimeout> | undefined;
     reader.on(reader.events.CRASH, ({ payload }) => {
@@ -161,12 +166,15 @@ export async function runTopicReader(options: TopicReaderOptions): Promise<Topic
       } else fail(crashError(payload.error));
     });
     // Every join (the first, after a rebalance, after a restart) starts the
-    // fetches at the position; the group exists from here on, so seek works.
+    // fetches at the position, and pauses the partitions not read; the group
+    // exists from here on, so seek works.
     let joined = false;
-    reader.on(reader.events.GROUP_JOIN, () => {
+    reader.on(reader.events.GROUP_JOIN, ({ payload }) => {
       for (const [partition, offset] of position) {
         reader.seek({ topic, partition, offset: String(offset) });
       }
+      const unread = (payload.memberAssignment[topic] ?? []).filter((p) => !position.has(p));
+      if (unread.length > 0) reader.pause([{ topic, partitions: unread }]);
       if (!joined) onJoined?.();
       joined = true;
     });
@@ -184,6 +192,8 @@ export async function runTopicReader(options: TopicReaderOptions): Promise<Topic
         eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
           clearTimeout(away);
           away = undefined;
+          // A partition not read: fetched before its pause landed.
+          if (!position.has(batch.partition)) return;
           const stop = end.get(batch.partition);
           let whole = true;
           for (const message of batch.messages) {
@@ -193,7 +203,7 @@ export async function runTopicReader(options: TopicReaderOptions): Promise<Topic
             }
             const offset = BigInt(message.offset);
             if (stop !== undefined && offset >= stop) break;
-            if (offset < (position.get(batch.partition) ?? 0n)) continue;
+            if (offset < position.get(batch.partition)!) continue;
             inHand = true;
             try {
               await onRecord(toRecord(batch.topic, batch.partition, message));
@@ -227,7 +237,7 @@ export async function runTopicReader(options: TopicReaderOptions): Promise<Topic
   }
 }
 
-/** Fills in and clamps `position` for the topic's partitions, and forgets partitions it lacks. */
+/** Fills in and clamps `position` for the partitions read, and forgets the others. */
 function startPositions(
   position: Map<number, bigint>,
   ranges: readonly PartitionRange[],

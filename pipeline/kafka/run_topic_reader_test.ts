@@ -1,22 +1,15 @@
 import assert from "node:assert/strict";
-import { createTopic, text, writeRecords } from "../../tests/_kafka_helpers.ts";
-import { testBrokers, uniqueTopic } from "../../tests/_shared_broker.ts";
+import { text, writeRecords } from "../../tests/_kafka_helpers.ts";
+import { testBrokers } from "../../tests/_shared_broker.ts";
+import { bytes, topicWithTexts } from "./_test_topic.ts";
 import { createKafka } from "./client.ts";
 import { describeGroup } from "./describe_group.ts";
 import type { KafkaRecord } from "./kafka_record.ts";
 import { runTopicReader, type TopicReaderOptions } from "./run_topic_reader.ts";
 
 const values = (records: KafkaRecord[]) => records.map((r) => text(r.value));
-const bytes = (value: string) => new TextEncoder().encode(value);
-
-async function topicWith(brokers: string[], label: string, ...records: string[]) {
-  const topic = uniqueTopic(label);
-  await createTopic(brokers, topic, 1);
-  if (records.length > 0) {
-    await writeRecords(brokers, topic, records.map((value) => ({ value: bytes(value) })));
-  }
-  return topic;
-}
+const topicWith = (brokers: string[], label: string, ...records: string[]) =>
+  topicWithTexts(brokers, label, 1, { 0: records });
 
 /** The groups whose id starts with `prefix`, with their members. */
 async function groupsOf(brokers: string[], prefix: string) {
@@ -41,6 +34,8 @@ const read = (
     kafka: createKafka({ brokers, clientId: "reader-test", logLevel: "nothing" }),
     topic,
     groupPrefix: "reader-test",
+    // A broker just started may still load its group coordinator: kafkajs restarts the consumer.
+    restartWithinMs: 60_000,
     ...options,
   });
 
@@ -151,4 +146,41 @@ Deno.test("runTopicReader() leaves and deletes its group when it stops, and when
     assert.deepEqual(during, [1], "one member while it reads");
     assert.deepEqual(await groupsOf(brokers, prefix), [], "no group, so no member, left");
   }
+});
+
+Deno.test("runTopicReader() reads only the partitions it is told, bounded or live", async () => {
+  const brokers = await testBrokers();
+  const topic = await topicWithTexts(brokers, "reader-partitions", 3, {
+    0: ["a0"],
+    1: ["a1", "b1"],
+    2: ["a2"],
+  });
+  const on = (partition: number, value: string) => ({ value: bytes(value), partition });
+  const seen: KafkaRecord[] = [];
+  const position = new Map<number, bigint>();
+  assert.deepEqual(
+    await read(brokers, topic, {
+      position,
+      partitions: [1],
+      bounded: true,
+      onRecord: (record) => void seen.push(record),
+    }),
+    { read: 2, complete: true },
+  );
+  assert.deepEqual(values(seen), ["a1", "b1"]);
+  assert.deepEqual([...position], [[1, 2n]]);
+
+  const stop = new AbortController();
+  const live: KafkaRecord[] = [];
+  await read(brokers, topic, {
+    position,
+    partitions: [1],
+    signal: stop.signal,
+    onJoined: () => void writeRecords(brokers, topic, [on(0, "c0"), on(2, "c2"), on(1, "c1")]),
+    onRecord: (record) => {
+      live.push(record);
+      stop.abort();
+    },
+  });
+  assert.deepEqual(values(live), ["c1"]);
 });
