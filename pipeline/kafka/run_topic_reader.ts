@@ -117,18 +117,17 @@ export async function runTopicReader(options: TopicReaderOptions): Promise<Topic
     );
   }
   const admin = kafka.admin();
-  await attempt(() => admin.connect());
   let consumer: Consumer | undefined;
   const groupId = `${groupPrefix}-${crypto.randomUUID()}`;
   try {
+    await attempt(() => admin.connect());
     const ranges = (await attempt(() => admin.fetchTopicOffsets(topic)))
       .map((o) => ({ partition: o.partition, low: BigInt(o.low), high: BigInt(o.high) }))
       .filter((r) => partitions?.includes(r.partition) ?? true)
       .sort((a, b) => a.partition - b.partition);
     onRange?.(ranges);
-    const end = new Map<number, bigint>();
     startPositions(position, ranges, last, bounded);
-    if (bounded) { for (const { partition, high } of ranges) end.set(partition, high); }
+    const end = new Map(bounded ? ranges.map((r) => [r.partition, r.high]) : []);
     const reached = () => bounded && [...end].every(([p, high]) => position.get(p)! >= high);
     if (reached() || signal?.aborted) return { read: 0, complete: reached() };
 
