@@ -87,14 +87,12 @@ export async function readPartition(options: ReadPartitionOptions): Promise<Part
   if (start >= high) return { records: [], low, high, start: start > high ? high : start };
   const records: KafkaRecord[] = [];
   const enough = new AbortController();
-  // Every other partition starts at its end, so it is not read.
-  const positions = new Map(partitions.map((p) => [p, 2n ** 62n]));
-  positions.set(partition, start);
   await readTopic(
     {
       brokers,
       topic,
-      from: positions,
+      from: new Map([[partition, start]]),
+      partitions: [partition],
       signal: enough.signal,
       waitMs,
       clientId: `${DEFAULTS.clientId}-browser`,

@@ -6,7 +6,6 @@
  */
 import type { KafkaRecord } from "./kafka_record.ts";
 import { readTopic } from "./read_topic.ts";
-import { topicOffsets } from "./topics.ts";
 
 /**
  * The record at `offset` of `topic`'s `partition`, or `undefined` when the
@@ -25,17 +24,10 @@ export async function readRecordAt(
   partition: number,
   offset: bigint,
 ): Promise<KafkaRecord | undefined> {
-  const offsets = await topicOffsets(brokers, topic);
-  const range = offsets.find((o) => o.partition === partition);
-  if (!range || offset < range.low || offset >= range.high) return undefined;
-  // Every other partition starts at its end, so only the one asked for is read.
-  const from = new Map(
-    offsets.map((o) => [o.partition, o.partition === partition ? offset : o.high]),
-  );
   const found = new AbortController();
   let record: KafkaRecord | undefined;
-  await readTopic({ brokers, topic, from, signal: found.signal }, (r) => {
-    if (r.partition !== partition) return;
+  const from = new Map([[partition, offset]]);
+  await readTopic({ brokers, topic, from, partitions: [partition], signal: found.signal }, (r) => {
     if (r.offset === String(offset)) record = r;
     // The first record at or after the offset answers the question either way.
     found.abort();

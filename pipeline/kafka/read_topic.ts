@@ -11,7 +11,7 @@ import { BrokerError } from "../errors.ts";
 import { createKafka } from "./client.ts";
 import type { KafkaRecord } from "./kafka_record.ts";
 import { isRetriableKafkaError, retryRetriable } from "./_retriable.ts";
-import { toRecord } from "./_to_record.ts";
+import { runTopicReader } from "./run_topic_reader.ts";
 
 /** Options for {@link readTopic}. */
 export interface ReadTopicOptions {
@@ -19,6 +19,8 @@ export interface ReadTopicOptions {
   topic: string;
   /** Where to start on each partition; a partition not named, or below its earliest offset, starts at the earliest. */
   from?: ReadonlyMap<number, bigint>;
+  /** Read only these partitions. @default all */
+  partitions?: readonly number[];
   /** Stop after the record in hand; the read then reports `complete: false`. */
   signal?: AbortSignal;
   /** Client id in broker logs. @default `${DEFAULTS.clientId}-reader` */
@@ -64,6 +66,7 @@ export async function readTopic(
     brokers,
     topic,
     from,
+    partitions,
     signal,
     clientId = `${DEFAULTS.clientId}-reader`,
     waitMs = 60_000,
@@ -73,124 +76,33 @@ export async function readTopic(
   }
   // Failures reach the caller as one rejection; kafkajs's per-attempt lines would only repeat them.
   const kafka = createKafka({ brokers, clientId, logLevel: "nothing" });
-  const admin = kafka.admin();
   const deadline = AbortSignal.any([
     AbortSignal.timeout(waitMs),
     ...(signal ? [signal] : []),
   ]);
-  const patiently = <T>(call: () => Promise<T>) =>
-    retryRetriable(call, { attempts: Infinity, delay: 500, signal: deadline }).catch((err) => {
-      throw isRetriableKafkaError(err) ? unavailable(brokers, topic, waitMs, err) : err;
-    });
-  await patiently(() => admin.connect());
-  try {
-    const next = new Map<number, bigint>();
-    const end = new Map<number, bigint>();
-    for (const o of await patiently(() => admin.fetchTopicOffsets(topic))) {
-      const low = BigInt(o.low);
-      const wanted = from?.get(o.partition);
-      next.set(o.partition, wanted === undefined || wanted < low ? low : wanted);
-      end.set(o.partition, BigInt(o.high));
-    }
-    const finished = () => [...end].every(([p, high]) => (next.get(p) ?? high) >= high);
-    if (finished()) return { read: 0, complete: true, next };
-
-    const groupId = `${clientId}-${crypto.randomUUID()}`;
-    await patiently(() =>
-      admin.setOffsets({
-        groupId,
-        topic,
-        partitions: [...next].map(([partition, offset]) => ({
-          partition,
-          offset: String(offset < end.get(partition)! ? offset : end.get(partition)!),
-        })),
-      })
-    );
-    const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
-    let read = 0;
-    let failure: { error: unknown } | undefined;
-    let finish = () => {};
-    const done = new Promise<void>((resolve) => finish = resolve);
-    const check = () => {
-      if (failure || signal?.aborted || finished()) finish();
-    };
-    signal?.addEventListener("abort", check, { once: true });
-    const advance = (partition: number, after: bigint) => {
-      if (after > (next.get(partition) ?? 0n)) next.set(partition, after);
-    };
+  const asUnavailable = (err: unknown) =>
+    isRetriableKafkaError(err) ? unavailable(brokers, topic, waitMs, err) : err;
+  const next = new Map(from ?? []);
+  const { read, complete } = await runTopicReader({
+    kafka,
+    topic,
+    groupPrefix: clientId,
+    position: next,
+    partitions,
+    bounded: true,
+    signal,
+    attempt: (call) =>
+      retryRetriable(call, { attempts: Infinity, delay: 500, signal: deadline }).catch((err) => {
+        throw asUnavailable(err);
+      }),
     // kafkajs restarts a consumer after a retriable crash (the read resumes at
-    // `next`); any other crash ends the read.
-    // A broker away for longer than `waitMs` ends it too.
-    let away: ReturnType<typeof setTimeout> | undefined;
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (payload.restart) {
-        away ??= setTimeout(() => {
-          failure ??= { error: unavailable(brokers, topic, waitMs, payload.error) };
-          check();
-        }, waitMs);
-        return;
-      }
-      failure ??= {
-        error: isRetriableKafkaError(payload.error)
-          ? unavailable(brokers, topic, waitMs, payload.error)
-          : payload.error,
-      };
-      check();
-    });
-    // Batches of only transaction markers never reach eachBatch; this sees them.
-    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      if (payload.topic !== topic || payload.batchSize > 0) return;
-      advance(payload.partition, BigInt(payload.lastOffset) + 1n);
-      check();
-    });
-    try {
-      await patiently(() => consumer.connect());
-      await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
-          clearTimeout(away);
-          away = undefined;
-          const stop = end.get(batch.partition) ?? 0n;
-          let whole = true;
-          for (const message of batch.messages) {
-            if (failure || signal?.aborted || !isRunning() || isStale()) {
-              whole = false;
-              break;
-            }
-            const offset = BigInt(message.offset);
-            if (offset >= stop) break;
-            if (offset < (next.get(batch.partition) ?? 0n)) continue;
-            try {
-              await onRecord(toRecord(batch.topic, batch.partition, message));
-            } catch (error) {
-              failure = { error };
-              whole = false;
-              break;
-            }
-            read += 1;
-            next.set(batch.partition, offset + 1n);
-            await heartbeat();
-          }
-          // Past the batch's trailing transaction markers too, which no message stands for.
-          if (whole) advance(batch.partition, BigInt(batch.lastOffset()) + 1n);
-          check();
-        },
-      });
-      check();
-      await done;
-    } finally {
-      clearTimeout(away);
-      signal?.removeEventListener("abort", check);
-      await consumer.disconnect();
-      await admin.deleteGroups([groupId]).catch(() => {});
-    }
-    if (failure) throw failure.error;
-    for (const [p, high] of end) if ((next.get(p) ?? high) > high) next.set(p, high);
-    return { read, complete: finished(), next };
-  } finally {
-    await admin.disconnect();
-  }
+    // `next`); any other crash ends the read, and so does a broker away for
+    // longer than `waitMs`.
+    restartWithinMs: waitMs,
+    crashError: asUnavailable,
+    onRecord,
+  });
+  return { read, complete, next };
 }
 
 function unavailable(

@@ -12,12 +12,12 @@
  * @module
  */
 import { DEFAULTS } from "../config.ts";
-import type { Consumer, Kafka } from "kafkajs";
+import type { Kafka } from "kafkajs";
 import { Observable, type Subscriber } from "rxjs";
 import { createKafka } from "./client.ts";
 import type { KafkaRecord } from "./kafka_record.ts";
 import { pause, retryRetriable } from "./_retriable.ts";
-import { toRecord } from "./_to_record.ts";
+import { runTopicReader } from "./run_topic_reader.ts";
 
 /** One topic to watch. */
 export interface TailedTopic {
@@ -106,138 +106,36 @@ async function tailForever(
   let since = Date.now();
   onStatus?.(name, { state: "starting" });
   while (!signal.aborted) {
-    const session: Session = { consumer: undefined };
     try {
-      const offsets = await readOffsets(kafka, name, signal);
-      onOffsets?.(name, offsets);
-      for (const { partition, low, high } of offsets) {
-        const known = position.get(partition);
-        if (known === undefined) {
-          position.set(partition, last === undefined ? low : maxOf(low, high - BigInt(last)));
-        } else if (known < low) position.set(partition, low);
-      }
-      const stopped = runSession(kafka, `${clientId}-${crypto.randomUUID()}`, name, session, {
+      // Ends only when unsubscribed; a crash rejects, and a new session resumes.
+      await runTopicReader({
+        kafka,
+        topic: name,
+        groupPrefix: clientId,
         position,
-        emit: (record) => {
-          if (!signal.aborted) subscriber.next(record);
-        },
+        last,
+        signal,
+        // Waiting out leader elections.
+        attempt: (call) => retryRetriable(call, { attempts: 3, signal }),
+        onRange: (offsets) => onOffsets?.(name, offsets),
         onJoined: () => {
           failures = 0;
           since = Date.now();
           onStatus?.(name, { state: "tailing", since });
         },
+        onRecord: (record) => {
+          if (!signal.aborted) subscriber.next(record);
+        },
       });
-      // Ended by unsubscribing, the session may still fail while it winds down.
-      stopped.catch(() => {});
-      await Promise.race([stopped, abortion(signal)]);
     } catch (err) {
       if (signal.aborted) break;
       if (failures === 0) since = Date.now();
       failures += 1;
       const reason = missingTopic(err) ? `topic ${name} does not exist yet` : oneLine(err);
       onStatus?.(name, { state: "waiting", since, reason, attempts: failures });
-    } finally {
-      await leave(session.consumer);
     }
     if (!signal.aborted) await pause(retryDelay(Math.max(failures, 1)), signal);
   }
-}
-
-interface Session {
-  consumer: Consumer | undefined;
-}
-
-/** Each partition's stored offset range, waiting out leader elections. */
-async function readOffsets(
-  kafka: Kafka,
-  topic: string,
-  signal: AbortSignal,
-): Promise<Array<{ partition: number; low: bigint; high: bigint }>> {
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-    const offsets = await retryRetriable(() => admin.fetchTopicOffsets(topic), {
-      attempts: 3,
-      signal,
-    });
-    return offsets.map((o) => ({
-      partition: o.partition,
-      low: BigInt(o.low),
-      high: BigInt(o.high),
-    }))
-      .sort((a, b) => a.partition - b.partition);
-  } finally {
-    await admin.disconnect().catch(() => {});
-  }
-}
-
-/**
- * Joins a new group on `topic`, seeks every partition to its position and
- * emits from there; resolves never, rejects when the consumer crashes.
- */
-async function runSession(
-  kafka: Kafka,
-  groupId: string,
-  topic: string,
-  session: Session,
-  hooks: {
-    position: Map<number, bigint>;
-    emit: (record: KafkaRecord) => void;
-    onJoined: () => void;
-  },
-): Promise<never> {
-  const { position, emit, onJoined } = hooks;
-  // kafkajs would restart a crashed consumer itself, in the same group but
-  // without our seeks; a crash ends the session and the loop starts a new one.
-  const consumer = kafka.consumer({
-    groupId,
-    allowAutoTopicCreation: false,
-    retry: { restartOnFailure: () => Promise.resolve(false) },
-  });
-  session.consumer = consumer;
-  const crashed = new Promise<never>((_, reject) => {
-    consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error));
-  });
-  crashed.catch(() => {});
-  const joined = new Promise<void>((resolve) => {
-    consumer.on(consumer.events.GROUP_JOIN, () => resolve());
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    eachMessage: ({ partition, message }) => {
-      // Records before the position may arrive before the seek lands.
-      const offset = BigInt(message.offset);
-      if (offset >= (position.get(partition) ?? 0n)) {
-        position.set(partition, offset + 1n);
-        emit(toRecord(topic, partition, message));
-      }
-      return Promise.resolve();
-    },
-  });
-  // Seeking before the group is joined throws (no consumer group yet).
-  await Promise.race([joined, crashed]);
-  for (const [partition, offset] of position) {
-    consumer.seek({ topic, partition, offset: offset.toString() });
-  }
-  onJoined();
-  return crashed;
-}
-
-async function leave(consumer: Consumer | undefined): Promise<void> {
-  if (!consumer) return;
-  // Leaving a group on a broker that is away can take long; the group is ours
-  // alone and never committed, so it is not waited for beyond a few seconds.
-  const gone = consumer.disconnect().catch(() => {});
-  await Promise.race([gone, pause(5000)]);
-}
-
-function abortion(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve();
-    signal.addEventListener("abort", () => resolve(), { once: true });
-  });
 }
 
 /** The failure in one line: its message and, for kafkajs's wrapped retries, the root cause. */
@@ -257,8 +155,4 @@ function missingTopic(err: unknown): boolean {
     if (e.type === "UNKNOWN_TOPIC_OR_PARTITION") return true;
   }
   return false;
-}
-
-function maxOf(a: bigint, b: bigint): bigint {
-  return a > b ? a : b;
 }
