@@ -5,10 +5,10 @@
  *
  * @module
  */
-import { Buffer } from "node:buffer";
 import { CompressionTypes, Partitioners, type Producer } from "kafkajs";
 import { createKafka } from "./client.ts";
 import { toWriteError } from "./_retriable.ts";
+import { toMessage } from "./_to_message.ts";
 
 /** A record to write. */
 export interface OutboundRecord {
@@ -83,12 +83,7 @@ export async function connectProducer(options: ProducerOptions): Promise<KafkaSi
         topic,
         acks: -1,
         compression: gzip ? CompressionTypes.GZIP : CompressionTypes.None,
-        messages: records.map((r) => ({
-          key: toBuffer(r.key),
-          value: toBuffer(r.value),
-          headers: r.headers && toHeaderBuffers(r.headers),
-          partition: r.partition,
-        })),
+        messages: records.map(toMessage),
       }).catch((err) => {
         throw toWriteError(err, `Cannot write ${records.length} record(s) to ${topic}`);
       });
@@ -100,16 +95,4 @@ export async function connectProducer(options: ProducerOptions): Promise<KafkaSi
     },
     disconnect: () => producer.disconnect(),
   };
-}
-
-function toBuffer(value: Uint8Array | string | null | undefined): Buffer | string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value === "string") return value;
-  return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-}
-
-function toHeaderBuffers(headers: Record<string, Uint8Array | string>) {
-  const out: Record<string, Buffer | string> = {};
-  for (const name in headers) out[name] = toBuffer(headers[name]) ?? "";
-  return out;
 }
