@@ -11,6 +11,7 @@ import { readDeadLetterHeaders } from "../dead_letter/read_dead_letter_headers.t
 import { decodeDeadLetter } from "../dead_letter/decode_dead_letter.ts";
 import { errorMessage } from "../errors.ts";
 import { describeGroup } from "../kafka/describe_group.ts";
+import { createProducer } from "../kafka/kafka_producer.ts";
 import type { KafkaRecord } from "../kafka/kafka_record.ts";
 import { readPartition } from "../kafka/read_partition.ts";
 import { tailTopics } from "../kafka/tail_topics.ts";
@@ -185,6 +186,8 @@ export function startDashboard(options: StartDashboardOptions): Promise<RunningD
       });
   }, groupIntervalMs);
 
+  // The page's produce writes with one producer, connected on its first use.
+  const producer = createProducer({ brokers, clientId: "order-pipeline-dashboard" });
   let nextOrder = Date.now() % 1_000_000;
   let job: ReplayJob | undefined;
   const replayGroup = `${topics.dlq}${PAGE_REPLAY_GROUP_SUFFIX}`;
@@ -194,7 +197,15 @@ export function startDashboard(options: StartDashboardOptions): Promise<RunningD
       const firstOrder = nextOrder;
       nextOrder += count;
       const progress = await lastValueFrom(
-        produceOrders({ brokers, topic: topics.orders, count, intervalMs: 0, badRate, firstOrder }),
+        produceOrders({
+          brokers,
+          producer,
+          topic: topics.orders,
+          count,
+          intervalMs: 0,
+          badRate,
+          firstOrder,
+        }),
       );
       metrics.produced(progress.sent);
       return { sent: progress.sent };
@@ -306,6 +317,7 @@ export function startDashboard(options: StartDashboardOptions): Promise<RunningD
       listeners.clear();
       closing.abort();
       await server.shutdown();
+      await producer.disconnect().catch(() => {});
     },
   });
 }
