@@ -2,7 +2,7 @@
 // a topic back, all through the pipeline's own Kafka adapter.
 import { firstValueFrom, map, take, tap, timeout, toArray } from "rxjs";
 import { fromKafka } from "../pipeline/kafka/from_kafka.ts";
-import { connectProducer, type OutboundRecord } from "../pipeline/kafka/kafka_producer.ts";
+import { createProducer, type OutboundRecord } from "../pipeline/kafka/kafka_producer.ts";
 import type { KafkaRecord } from "../pipeline/kafka/kafka_record.ts";
 import { ensureTopics } from "../pipeline/kafka/topics.ts";
 
@@ -22,7 +22,7 @@ export async function writeRecords(
   topic: string,
   records: OutboundRecord[],
 ): Promise<void> {
-  const sink = await connectProducer({ brokers });
+  const sink = createProducer({ brokers });
   try {
     await sink.send(topic, records);
   } finally {

@@ -12,7 +12,7 @@ import { topicSpecs } from "../pipeline/config.ts";
 import type { ConsumerStats } from "../pipeline/consumer/consumer_stats.ts";
 import { consumeOrders } from "../pipeline/consumer/order_consumer.ts";
 import { serveDashboard } from "../pipeline/cli/_serve_dashboard.ts";
-import { connectProducer } from "../pipeline/kafka/kafka_producer.ts";
+import { createProducer } from "../pipeline/kafka/kafka_producer.ts";
 import { ensureTopics } from "../pipeline/kafka/topics.ts";
 import { createConsumerMetrics } from "../pipeline/metrics/consumer_metrics.ts";
 import { createMetricsApp } from "../pipeline/metrics/metrics_app.ts";
@@ -133,7 +133,7 @@ Deno.test({
 
       // A product that looks like markup, an invalid price, and two orders the processor keeps failing.
       const codec = createCodec<Order>(loadSchema("order"));
-      const producer = await connectProducer({ brokers });
+      const producer = createProducer({ brokers });
       const send = (order: Order) =>
         producer.send(topics.orders, [{
           key: order.orderId,

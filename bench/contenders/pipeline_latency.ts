@@ -6,7 +6,7 @@ import { lastValueFrom } from "rxjs";
 import { createOrderEncoder } from "../../pipeline/avro/order_encoder.ts";
 import { consumeOrders } from "../../pipeline/consumer/order_consumer.ts";
 import { CORRELATION_ID } from "../../pipeline/headers.ts";
-import { connectProducer } from "../../pipeline/kafka/kafka_producer.ts";
+import { createProducer } from "../../pipeline/kafka/kafka_producer.ts";
 import { makeOrder } from "../../pipeline/orders/order_generator.ts";
 import { createRandom } from "../../pipeline/orders/random.ts";
 import { quietNegativeTimeoutWarning } from "../../pipeline/kafka/quiet_negative_timeout_warning.ts";
@@ -49,7 +49,8 @@ const consumed = lastValueFrom(
 
 const codec = createOrderEncoder();
 const random = createRandom(1);
-const producer = await connectProducer({ brokers, clientId: "bench-latency" });
+const producer = createProducer({ brokers, clientId: "bench-latency" });
+await producer.connect();
 let made = 0;
 const send = async (count: number) => {
   const records = Array.from({ length: count }, () => {

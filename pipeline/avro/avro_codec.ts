@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { Buffer } from "node:buffer";
 import type avro from "avsc";
 import { DecodeError, EncodeError } from "../errors.ts";
 import { assertStrictUtf8 } from "./_strict_utf8.ts";
+import { avroBytes } from "./avro_bytes.ts";
 
 /**
  * Encodes values of one schema to Avro binary and back.
@@ -100,9 +100,7 @@ export function createCodec<T>(type: avro.Type, options: CodecOptions = {}): Avr
           "EMPTY_VALUE",
         );
       }
-      const buf = Buffer.isBuffer(bytes)
-        ? bytes
-        : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const buf = avroBytes(bytes);
       let result: { value: T; offset: number };
       try {
         result = type.decode(buf, 0, resolver);

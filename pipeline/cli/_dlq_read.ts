@@ -1,5 +1,4 @@
 // Reading and filtering dead letters, shared by the `dlq` subcommands.
-import { Buffer } from "node:buffer";
 import { type DeadLetter } from "../dead_letter/dead_letter.ts";
 import { decodeDeadLetter } from "../dead_letter/decode_dead_letter.ts";
 import { replayCount } from "../dead_letter/build_replay_record.ts";
@@ -106,10 +105,7 @@ export function errorClassParser(text: string): string {
 /** The entry as one JSON object (bytes as base64), for `--json`. */
 export function entryJson(entry: DlqEntry): Record<string, unknown> {
   const { letter } = entry;
-  // Spreading a payload of a megabyte into arguments would overflow the stack.
-  const b64 = (bytes: Uint8Array | null) =>
-    bytes === null ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-      .toString("base64");
+  const b64 = (bytes: Uint8Array | null) => bytes === null ? null : bytes.toBase64();
   return {
     partition: entry.partition,
     offset: entry.offset,

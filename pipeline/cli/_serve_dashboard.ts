@@ -24,7 +24,7 @@ export function serveDashboard(options: DashboardOptions & { port: number }): Se
   try {
     server = Deno.serve({ hostname, port: options.port, onListen: () => {} }, dashboard.fetch);
   } catch (err) {
-    dashboard.stop();
+    void dashboard.stop();
     throw err;
   }
   return {
@@ -32,8 +32,9 @@ export function serveDashboard(options: DashboardOptions & { port: number }): Se
     token: dashboard.token,
     async stop() {
       // First the dashboard: it ends the event streams the shutdown waits for.
-      dashboard.stop();
+      const stopped = dashboard.stop();
       await server.shutdown();
+      await stopped;
     },
   };
 }

@@ -12,7 +12,7 @@ import { DEFAULTS } from "../config.ts";
 import { fromKafka, type OffsetCommit } from "../kafka/from_kafka.ts";
 import type { Delivery } from "../kafka/kafka_record.ts";
 import { InFlightGate } from "../kafka/in_flight_gate.ts";
-import { connectProducer, type KafkaSink, type OutboundRecord } from "../kafka/kafka_producer.ts";
+import { createProducer, type OutboundRecord } from "../kafka/kafka_producer.ts";
 import { createPatientWriter } from "../operators/patient_writer.ts";
 import type { Order } from "../orders/order.ts";
 import { createSimulatedProcessor } from "../orders/simulated_processor.ts";
@@ -208,12 +208,12 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     const codec = createOrderDecoder();
     // Writes to the DLQ, retry and stats topics ride out a broker outage.
     const writer = createPatientWriter({ timeoutMs: writeTimeoutMs, onWaitChange: onBrokerWait });
-    // Snapshots gate every commit: a producer of their own, that no burst of
-    // dead letters queues behind.
-    const letterProducer = lazyProducer(brokers, `${DEFAULTS.clientId}-dlq`);
-    const statsProducer = lazyProducer(brokers, `${DEFAULTS.clientId}-stats`);
-    const sendTo = (target: string, letters: OutboundRecord[]) =>
-      writer.run(() => letterProducer.send(target, letters));
+    // The process's one producer, for dead letters, retry records and
+    // snapshots; it connects on the first of those writes.
+    const producer = createProducer({ brokers, clientId: `${DEFAULTS.clientId}-consumer` });
+    const sendTo = async (target: string, records: OutboundRecord[]) => {
+      await writer.run(() => producer.send(target, records));
+    };
     const routes = {
       deadLetters: { write: (letter: OutboundRecord) => sendTo(dlqTopic, [letter]) },
       retries: retryTier === undefined
@@ -237,7 +237,7 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
         groupId,
         starts,
         select,
-        write: (records) => writer.run(() => statsProducer.send(statsTopic!, records)),
+        write: (records) => sendTo(statsTopic!, records),
       });
     const snapshots = publisher(topic);
     // Orders that succeed in a retry round count too: their partitions of the
@@ -337,30 +337,11 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       tap({
         finalize: () => {
           writer.close();
-          letterProducer.disconnect();
-          statsProducer.disconnect();
+          void producer.disconnect().catch(() => {});
           void eos?.main.close().catch(() => {});
           void eos?.retry?.close().catch(() => {});
         },
       }),
     );
   });
-}
-
-/** A producer connected on first use, and connected afresh after a failed connect. */
-function lazyProducer(brokers: readonly string[], clientId: string) {
-  let producer: Promise<KafkaSink> | undefined;
-  return {
-    async send(topic: string, records: OutboundRecord[]): Promise<void> {
-      producer ??= connectProducer({ brokers, clientId });
-      const sink = await producer.catch((err) => {
-        producer = undefined;
-        throw err;
-      });
-      await sink.send(topic, records);
-    },
-    disconnect(): void {
-      void producer?.then((p) => p.disconnect()).catch(() => {});
-    },
-  };
 }

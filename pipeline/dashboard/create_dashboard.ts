@@ -11,6 +11,7 @@ import { readDeadLetterHeaders } from "../dead_letter/read_dead_letter_headers.t
 import { decodeDeadLetter } from "../dead_letter/decode_dead_letter.ts";
 import { errorMessage } from "../errors.ts";
 import { describeGroup } from "../kafka/describe_group.ts";
+import { createProducer } from "../kafka/kafka_producer.ts";
 import type { KafkaRecord } from "../kafka/kafka_record.ts";
 import { readPartition } from "../kafka/read_partition.ts";
 import { tailTopics } from "../kafka/tail_topics.ts";
@@ -66,10 +67,11 @@ export interface Dashboard {
   /** The page's address on a server listening at `address`, with `?token=` when one is needed. */
   urlAt(address: { hostname: string; port: number }): string;
   /**
-   * Stops reading topics and ends every open event stream; call it before the
-   * server shuts down, which waits for those streams.
+   * Stops reading topics and ends every open event stream at once (so call it
+   * before the server shuts down, which waits for those streams), then
+   * disconnects the page's producer.
    */
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 /** The replay group of the page: its own, so it never moves `dlq replay`'s progress. */
@@ -89,8 +91,9 @@ const PREVIEW_LIST = MAX_REPLAY_POSITIONS;
  * const dashboard = createDashboard({ brokers: ["127.0.0.1:9092"] });
  * const server = Deno.serve({ hostname: "127.0.0.1", port: 0 }, dashboard.fetch);
  * console.log(`dashboard at ${dashboard.urlAt(server.addr)}`);
- * dashboard.stop();
+ * const stopped = dashboard.stop();
  * await server.shutdown();
+ * await stopped;
  * ```
  */
 export function createDashboard(options: DashboardOptions): Dashboard {
@@ -190,6 +193,8 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       });
   }, groupIntervalMs);
 
+  // The page's produce writes with one producer, connected on its first use.
+  const producer = createProducer({ brokers, clientId: `${DEFAULTS.clientId}-dashboard` });
   let nextOrder = Date.now() % 1_000_000;
   let job: ReplayJob | undefined;
   const replayGroup = `${topics.dlq}${PAGE_REPLAY_GROUP_SUFFIX}`;
@@ -199,7 +204,15 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       const firstOrder = nextOrder;
       nextOrder += count;
       const progress = await lastValueFrom(
-        produceOrders({ brokers, topic: topics.orders, count, intervalMs: 0, badRate, firstOrder }),
+        produceOrders({
+          brokers,
+          producer,
+          topic: topics.orders,
+          count,
+          intervalMs: 0,
+          badRate,
+          firstOrder,
+        }),
       );
       metrics.produced(progress.sent);
       return { sent: progress.sent };
@@ -303,13 +316,14 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       const shown = hostname.includes(":") ? `[${hostname}]` : hostname;
       return `http://${shown}:${port}/${token ? `?token=${token}` : ""}`;
     },
-    stop() {
+    async stop() {
       clearInterval(sampler);
       clearInterval(notifier);
       clearInterval(watcher);
       tail.unsubscribe();
       listeners.clear();
       closing.abort();
+      await producer.disconnect().catch(() => {});
     },
   };
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
+import { avroBytes } from "../avro/avro_bytes.ts";
 import { classify, errorCode, errorMessage, UnknownSchemaError } from "../errors.ts";
 import { deadLetterCodec } from "./_codec.ts";
 import { deadLetterHeader as header } from "../headers.ts";
@@ -170,8 +171,8 @@ const TRUNCATED = "… [truncated]";
  * is cut to 1,000 characters and the stack trace to 4,000, ending in
  * `… [truncated]`.
  *
- * Every byte array returned is a Node `Buffer`, the only raw-bytes type
- * kafkajs sends as is. A null value is kept as an empty payload. Reads
+ * Every byte array returned is a Node `Buffer`, as avsc writes and reads
+ * the envelope's bytes. A null value is kept as an empty payload. Reads
  * `schemas/dead-letter.avsc` on first use (`--allow-read`).
  *
  * @throws {EncodeError} When the input does not fit the envelope, naming the field.
@@ -210,14 +211,14 @@ export function buildDeadLetter(input: DeadLetterInput): {
   const { record, error, order } = input;
   const originalHeaders: Record<string, Uint8Array> = {};
   for (const [name, bytes] of Object.entries(record.headers)) {
-    originalHeaders[name] = asBuffer(bytes);
+    originalHeaders[name] = avroBytes(bytes);
   }
   const correlation = originalHeaders[header.CORRELATION_ID];
   const errorClass = classify(error);
-  const payload = record.value ? asBuffer(record.value) : Buffer.alloc(0);
+  const payload = record.value ? avroBytes(record.value) : Buffer.alloc(0);
   const letter: DeadLetter = {
     payload,
-    originalKey: record.key ? asBuffer(record.key) : null,
+    originalKey: record.key ? avroBytes(record.key) : null,
     originalHeaders,
     orderId: typeof order?.orderId === "string" ? order.orderId : null,
     product: typeof order?.product === "string" ? order.product : null,
@@ -271,12 +272,6 @@ export function buildDeadLetter(input: DeadLetterInput): {
   if (letter.stackTrace === null) delete headers[header.EXCEPTION_STACKTRACE];
   else headers[header.EXCEPTION_STACKTRACE] = Buffer.from(letter.stackTrace);
   return { key: letter.originalKey, value, headers };
-}
-
-/** Wraps without copying; anything else is passed on for the encoder to name. */
-function asBuffer(bytes: Uint8Array): Uint8Array {
-  if (Buffer.isBuffer(bytes) || !(bytes instanceof Uint8Array)) return bytes;
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function truncate(text: string, max: number): string {

@@ -21,11 +21,11 @@
  * @module
  */
 import { DEFAULTS } from "../config.ts";
-import { Buffer } from "node:buffer";
 import type { Admin, Kafka, Producer } from "kafkajs";
 import { ProducerFencedError } from "../errors.ts";
 import { createKafka } from "./client.ts";
 import type { OutboundRecord } from "./kafka_producer.ts";
+import { toMessage } from "./_to_message.ts";
 
 /** Offsets to commit for a group: the next offset to read per partition of `topic`. */
 export interface GroupOffsets {
@@ -318,21 +318,4 @@ function fenced(transactionalId: string, cause: unknown): ProducerFencedError {
     `The producer ${transactionalId} was fenced: a newer producer with the same transactional id took over`,
     { cause },
   );
-}
-
-function toMessage(record: OutboundRecord) {
-  return {
-    key: toBuffer(record.key),
-    value: toBuffer(record.value),
-    headers: record.headers && Object.fromEntries(
-      Object.entries(record.headers).map(([name, v]) => [name, toBuffer(v) ?? ""]),
-    ),
-    partition: record.partition,
-  };
-}
-
-function toBuffer(value: Uint8Array | string | null | undefined): Buffer | string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value === "string") return value;
-  return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }

@@ -26,7 +26,7 @@ import { LATEST_ORDER_VERSION } from "../avro/order_schemas.ts";
 import { createOrderEncoder } from "../avro/order_encoder.ts";
 import { toCents } from "../operators/aggregate.ts";
 import { CORRELATION_ID } from "../headers.ts";
-import { connectProducer, type OutboundRecord } from "../kafka/kafka_producer.ts";
+import { createProducer, type KafkaSink, type OutboundRecord } from "../kafka/kafka_producer.ts";
 import type { Order } from "../orders/order.ts";
 import { makeBadMessage, makeOrder } from "../orders/order_generator.ts";
 import { createRandom } from "../orders/random.ts";
@@ -54,6 +54,12 @@ export interface ProduceOrdersOptions {
   signal?: AbortSignal;
   /** The order schema version to write, as a single-object message. @default LATEST_ORDER_VERSION */
   schemaVersion?: number;
+  /**
+   * The process's producer, when it has one (the dashboard); the caller
+   * disconnects it. @default a producer of its own, disconnected when the
+   * Observable ends
+   */
+  producer?: KafkaSink;
 }
 
 /** Running totals, emitted after every acknowledged send. */
@@ -95,6 +101,7 @@ export function produceOrders(options: ProduceOrdersOptions): Observable<Produce
     run,
     signal,
     schemaVersion = LATEST_ORDER_VERSION,
+    producer: shared,
   } = options;
   if (count !== Infinity && (!Number.isInteger(count) || count < 0)) {
     throw new RangeError(`Cannot produce: 'count' must be a whole number >= 0, got ${count}`);
@@ -115,7 +122,8 @@ export function produceOrders(options: ProduceOrdersOptions): Observable<Produce
   return defer(() => {
     const codec = createOrderEncoder({ version: schemaVersion });
     const random = createRandom(seed);
-    const connecting = connectProducer({ brokers, clientId: `${DEFAULTS.clientId}-producer` });
+    const producer = shared ??
+      createProducer({ brokers, clientId: `${DEFAULTS.clientId}-producer` });
     let next = firstOrder;
 
     const makeMessage = (): Made => {
@@ -133,9 +141,7 @@ export function produceOrders(options: ProduceOrdersOptions): Observable<Produce
       return { record: record(order.orderId, codec.encode(order), codec.headers), order };
     };
     const send = (made: Made[]) =>
-      from(connecting.then((p) => p.send(topic, made.map((m) => m.record)))).pipe(
-        map(() => made),
-      );
+      from(producer.send(topic, made.map((m) => m.record))).pipe(map(() => made));
 
     const stop$ = signal ? fromEvent(signal, "abort") : EMPTY;
     const batches$ = intervalMs === 0
@@ -155,7 +161,9 @@ export function produceOrders(options: ProduceOrdersOptions): Observable<Produce
         validSum: 0,
         lastOrder: null,
       } as ProducerProgress),
-      finalize(() => void connecting.then((p) => p.disconnect()).catch(() => {})),
+      finalize(() => {
+        if (producer !== shared) void producer.disconnect().catch(() => {});
+      }),
     );
   });
 }

@@ -4,9 +4,10 @@
  *
  * @module
  */
-import { Buffer } from "node:buffer";
 import { retryHeader as header } from "../headers.ts";
 import type { RetryContext } from "./read_retry_context.ts";
+
+const utf8 = new TextEncoder();
 
 /** What {@link buildRetryRecord} needs. */
 export interface RetryRecordInput {
@@ -37,8 +38,8 @@ export interface RetryRecord {
  * Builds the next round's record: round + 1, due `delayMs` from now, attempts
  * summed over the rounds, the first failure time and the original
  * topic/partition/offset/timestamp kept from the first round. The original
- * headers, `x-correlation-id` among them, travel unchanged. Every byte array
- * is a Node `Buffer`, which kafkajs sends as is.
+ * headers, `x-correlation-id` among them, travel unchanged, as the same
+ * bytes (not copies).
  *
  * @example
  * ```ts
@@ -63,9 +64,8 @@ export interface RetryRecord {
 export function buildRetryRecord(input: RetryRecordInput): RetryRecord {
   const { context, attempts, failedAt, delayMs, errorClass, errorCode, now = Date.now() } = input;
   const { original } = context;
-  const headers: Record<string, Uint8Array> = {};
-  for (const [name, bytes] of Object.entries(original.headers)) headers[name] = asBuffer(bytes);
-  const set = (name: string, value: string | number) => headers[name] = Buffer.from(String(value));
+  const headers: Record<string, Uint8Array> = { ...original.headers };
+  const set = (name: string, value: string | number) => headers[name] = utf8.encode(String(value));
   set(header.ROUND, context.round + 1);
   set(header.DUE, now + delayMs);
   set(header.ATTEMPTS, context.attempts + attempts);
@@ -77,15 +77,9 @@ export function buildRetryRecord(input: RetryRecordInput): RetryRecord {
   set(header.ERROR_CLASS, errorClass);
   set(header.ERROR_CODE, errorCode);
   return {
-    key: original.key && asBuffer(original.key),
-    value: original.value && asBuffer(original.value),
+    key: original.key,
+    value: original.value,
     headers,
     partition: original.partition,
   };
-}
-
-function asBuffer(bytes: Uint8Array): Uint8Array {
-  return Buffer.isBuffer(bytes)
-    ? bytes
-    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
