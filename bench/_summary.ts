@@ -10,6 +10,11 @@ export interface Row {
   runs: number;
   messages: number;
   messagesPerSec: number;
+  /**
+   * Our consumer's rate while there is work: the middle 80% of the backlog
+   * (from 10% to 90% settled) over the time it took. Null for other contenders.
+   */
+  steadyPerSec: number | null;
   cpuUsPerMsg: number | null;
   peakRssMb: number;
 }
@@ -52,29 +57,44 @@ export function rows(measurements: readonly Measurement[], labels: Record<string
     const mine = measurements.filter((m) => m.contender === id);
     if (mine.length === 0) return [];
     const cpu = mine.map((m) => m.cpuUsPerMsg).filter((c): c is number => c !== null);
+    const steady = mine.map(steadyRate).filter((r): r is number => r !== null);
     return [{
       id,
       label,
       runs: mine.length,
       messages: median(mine.map((m) => m.messages)),
       messagesPerSec: median(mine.map((m) => m.messagesPerSec)),
+      steadyPerSec: steady.length > 0 ? median(steady) : null,
       cpuUsPerMsg: cpu.length > 0 ? median(cpu) : null,
       peakRssMb: median(mine.map((m) => m.peakRssMb)),
     }];
   });
 }
 
-/** The ratio of two rows' throughput, with its target. */
+// From 10% to 90% settled, as our consumer contender reports it; null for others.
+function steadyRate(m: Measurement): number | null {
+  const { settled10Ms, settled90Ms } = (m.extra ?? {}) as Record<string, unknown>;
+  if (typeof settled10Ms !== "number" || typeof settled90Ms !== "number") return null;
+  if (!(settled90Ms > settled10Ms)) return null;
+  return m.messages * 0.8 / ((settled90Ms - settled10Ms) / 1000);
+}
+
+/**
+ * The ratio of two rows' throughput, with its target: over the whole window,
+ * or (`steady`) over the middle of the backlog.
+ */
 export function throughputRatio(
   name: string,
   table: readonly Row[],
   over: string,
   under: string,
   least: number,
+  { steady = false }: { steady?: boolean } = {},
 ): Ratio {
   const a = table.find((r) => r.id === over);
   const b = table.find((r) => r.id === under);
-  const value = a && b ? a.messagesPerSec / b.messagesPerSec : NaN;
+  const rate = (r: Row) => steady ? r.steadyPerSec ?? NaN : r.messagesPerSec;
+  const value = a && b ? rate(a) / rate(b) : NaN;
   return { name, value, target: `>= ${least}`, met: value >= least };
 }
 
@@ -96,11 +116,16 @@ export function formatSummary(
   );
   const rowTable = (title: string, table: readonly Row[], withCpu: boolean) => {
     lines.push(
-      `| ${title} | messages | messages/s |${withCpu ? " CPU µs/message |" : ""} peak RSS MB |`,
+      `| ${title} | messages | messages/s |${
+        withCpu ? " steady messages/s (10–90%) | CPU µs/message |" : ""
+      } peak RSS MB |`,
     );
-    lines.push(`| --- | ---: | ---: |${withCpu ? " ---: |" : ""} ---: |`);
+    lines.push(`| --- | ---: | ---: |${withCpu ? " ---: | ---: |" : ""} ---: |`);
     for (const r of table) {
-      const cpu = withCpu ? ` ${r.cpuUsPerMsg === null ? "-" : r.cpuUsPerMsg.toFixed(1)} |` : "";
+      const steady = r.steadyPerSec === null ? "-" : Math.round(r.steadyPerSec);
+      const cpu = withCpu
+        ? ` ${steady} | ${r.cpuUsPerMsg === null ? "-" : r.cpuUsPerMsg.toFixed(1)} |`
+        : "";
       lines.push(
         `| ${r.label} | ${r.messages} | ${Math.round(r.messagesPerSec)} |${cpu} ${
           r.peakRssMb.toFixed(0)

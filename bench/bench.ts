@@ -411,6 +411,16 @@ function summarize(
     throughputRatio("consume d/c", consumerRows, "d", "c", 2),
     throughputRatio("consume d/a", consumerRows, "d", "a", 0.5),
     throughputRatio("key order with failures d'k/d", consumerRows, "dk", "d", 0.8),
+    throughputRatio(
+      "key order with failures d'k/d, steady (10–90%)",
+      consumerRows,
+      "dk",
+      "d",
+      0.8,
+      {
+        steady: true,
+      },
+    ),
     throughputRatio("exactly-once e'/e", consumerRows, "eos", "e", 0.5),
     throughputRatio("produce c/a", producerRows, "pc", "pa", 0.5),
     throughputRatio("produce c/b", producerRows, "pc", "pb", 20),
