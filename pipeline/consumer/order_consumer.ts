@@ -13,6 +13,7 @@ import { fromKafka, type OffsetCommit } from "../kafka/from_kafka.ts";
 import type { Delivery } from "../kafka/kafka_record.ts";
 import { InFlightGate } from "../kafka/in_flight_gate.ts";
 import { createProducer, type OutboundRecord } from "../kafka/kafka_producer.ts";
+import { CoalescingScheduler } from "../operators/coalescing_scheduler.ts";
 import { createPatientWriter } from "../operators/patient_writer.ts";
 import type { Order } from "../orders/order.ts";
 import { createSimulatedProcessor } from "../orders/simulated_processor.ts";
@@ -72,7 +73,10 @@ export interface ConsumeOrdersOptions {
   drainTimeoutMs?: number;
   /** How long the group waits for a silent member after a crash, in ms. @default DEFAULTS.consumer.sessionTimeoutMs */
   sessionTimeoutMs?: number;
-  /** Scheduler for backoff timers (tests). */
+  /**
+   * Scheduler for backoff timers: tests pass virtual time.
+   * @default a `CoalescingScheduler`: orders in backoff due within 10 ms share one timer
+   */
   scheduler?: SchedulerLike;
   /** Told each partition's lag after each batch. */
   onLag?: (partition: number, lag: number) => void;
@@ -262,7 +266,7 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       retry: {
         count: maxRetries,
         backoff: { baseDelay: backoffMs, maxDelay: Math.max(backoffMs, maxBackoffMs) },
-        scheduler,
+        scheduler: scheduler ?? new CoalescingScheduler(),
       },
       routes: eos === undefined ? routes : (delivery: Delivery) => {
         // Exactly once: a record's letters wait for its partition's transaction.
