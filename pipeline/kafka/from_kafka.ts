@@ -187,18 +187,29 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       let lastYield = Date.now();
       // The offset after the last record handed out or skipped: where fetching goes on.
       let fetchedTo = ledger.nextOffset;
+      // kafkajs is told that position once per stretch, not per record (each
+      // call parses and prints offsets): before every exit and every yield.
+      let passed: string | undefined;
+      const resolve = () => {
+        if (passed !== undefined) resolveOffset(passed);
+        passed = undefined;
+      };
+      // A seek or a stop can only come while the loop yields: it is checked
+      // on entry and after each yield, not per record.
+      let live = isRunning() && !isStale();
       for (let i = 0; i < messages.length; i++) {
-        if (abandoned || stopping || !isRunning() || isStale()) return;
+        if (abandoned || stopping || !live) return resolve();
         const message = messages[i];
         const offset = Number(message.offset);
         if (!ledger.admit(offset)) {
           // Settled (restored from the commit metadata) or already in flight.
-          resolveOffset(message.offset);
+          passed = message.offset;
           fetchedTo = offset + 1;
           continue;
         }
         if (!gate.hasRoom(name)) {
           ledger.unadmit(offset);
+          resolve();
           gate.waitForRoom(name, whileLive(pause()));
           break;
         }
@@ -207,13 +218,14 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
           const due = notBefore(record);
           if (due > Date.now()) {
             ledger.unadmit(offset);
+            resolve();
             holds.hold(name, due, whileLive(pause()));
             break;
           }
         }
         gate.take(name);
         inFlight++;
-        resolveOffset(message.offset);
+        passed = message.offset;
         fetchedTo = offset + 1;
         let settled = false;
         subscriber.next({
@@ -230,11 +242,14 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
         // A batch whose records settle synchronously would otherwise hold the
         // event loop for its whole length: no signal, timer or commit could run.
         if (Date.now() - lastYield >= YIELD_EVERY_MS) {
+          resolve();
           await new Promise((resolve) => setTimeout(resolve, 0));
           await heartbeat().catch(() => {});
           lastYield = Date.now();
+          live = isRunning() && !isStale();
         }
       }
+      resolve();
       onLag?.(topic, partition, Number(batch.highWatermark) - fetchedTo);
     };
 
