@@ -14,7 +14,7 @@ import {
   orderSchemaOf,
 } from "./order_schemas.ts";
 import { fingerprintHex } from "./schema_fingerprint.ts";
-import { parseSingleObject } from "./single_object.ts";
+import { bodyAfterHeader, parseSingleObject, singleObjectHeader } from "./single_object.ts";
 
 /** Options for {@link createOrderDecoder}. */
 export interface OrderDecoderOptions {
@@ -81,9 +81,23 @@ export function createOrderDecoder(options: OrderDecoderOptions = {}): OrderDeco
     }
   }
   const raw = byFingerprint.get(schemas[0].fingerprint) as AvroCodec<Order>;
+  // The readable writers by the header their messages open with: the check
+  // each message takes; anything else goes the long way, to its error.
+  const readable = schemas.flatMap((writer) => {
+    const codec = byFingerprint.get(writer.fingerprint)!;
+    return typeof codec === "string"
+      ? []
+      : [{ header: singleObjectHeader(writer.fingerprint), codec }];
+  });
 
   return {
     decode(bytes: Uint8Array | null | undefined): Order {
+      if (bytes) {
+        for (const { header, codec } of readable) {
+          const body = bodyAfterHeader(bytes, header);
+          if (body !== undefined && body.byteLength > 0) return codec.decode(body);
+        }
+      }
       const framed = bytes ? parseSingleObject(bytes) : undefined;
       if (!framed) return raw.decode(bytes);
       const codec = byFingerprint.get(framed.fingerprint);

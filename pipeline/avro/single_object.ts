@@ -46,6 +46,45 @@ export function frameSingleObject(fingerprint: bigint, body: Uint8Array): Uint8A
 }
 
 /**
+ * The header (marker and fingerprint) that opens every single-object message
+ * written with the schema of `fingerprint`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { frameSingleObject, singleObjectHeader } from "./single_object.ts";
+ *
+ * const header = singleObjectHeader(0x7275d51a3f395c8fn);
+ * assert.deepEqual([...header], [...frameSingleObject(0x7275d51a3f395c8fn, new Uint8Array())]);
+ * ```
+ */
+export function singleObjectHeader(fingerprint: bigint): Uint8Array {
+  return frameSingleObject(fingerprint, new Uint8Array());
+}
+
+/**
+ * The body of `bytes` when they open with `header` (see
+ * {@link singleObjectHeader}), else undefined. A reader that knows its
+ * writers checks each message with it: ten byte compares, where
+ * {@link parseSingleObject} reads the fingerprint as a bigint.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { bodyAfterHeader, frameSingleObject, singleObjectHeader } from "./single_object.ts";
+ *
+ * const header = singleObjectHeader(7n);
+ * assert.deepEqual([...bodyAfterHeader(frameSingleObject(7n, new Uint8Array([1, 2])), header)!], [1, 2]);
+ * assert.equal(bodyAfterHeader(frameSingleObject(8n, new Uint8Array([1, 2])), header), undefined);
+ * ```
+ */
+export function bodyAfterHeader(bytes: Uint8Array, header: Uint8Array): Uint8Array | undefined {
+  if (bytes.byteLength < header.byteLength) return undefined;
+  for (let i = 0; i < header.byteLength; i++) if (bytes[i] !== header[i]) return undefined;
+  return bytes.subarray(header.byteLength);
+}
+
+/**
  * Takes a single-object message apart, or returns `undefined` when `bytes`
  * do not open with the marker (they are then raw Avro, or nothing).
  *
