@@ -15,7 +15,8 @@ import type { Consumer, Kafka } from "kafkajs";
 import { Observable, type Subscriber } from "rxjs";
 import { createKafka } from "./client.ts";
 import type { KafkaRecord } from "./kafka_record.ts";
-import { pause, retryRetriable } from "./_retriable.ts";
+import { pause } from "../retry_async.ts";
+import { retryRetriable } from "./_retriable.ts";
 import { toRecord } from "./_to_record.ts";
 
 /** One topic to watch. */
