@@ -26,11 +26,11 @@ export interface RetryAsyncOptions {
   attempts?: number;
   /**
    * The wait before retry number `n` (1 for the first retry): backoff options,
-   * or a function of `n` in milliseconds.
+   * a steady wait in milliseconds, or a function of `n` in milliseconds.
    *
    * @default {{}} (1 s doubling to 30 s, full jitter)
    */
-  backoff?: BackoffOptions | ((n: number) => number);
+  backoff?: BackoffOptions | number | ((n: number) => number);
   /**
    * The longest time in milliseconds from the first call: no retry starts
    * after it, and the last wait is cut so that it ends there.
@@ -94,9 +94,7 @@ export async function retryAsync<T>(
       `Cannot retry: 'timeoutMs' must be a number >= 0 or Infinity, got ${String(timeoutMs)}`,
     );
   }
-  const delay = typeof backoff === "function"
-    ? backoff
-    : ((resolved) => (n: number) => delayFor(n, resolved))(resolveBackoff(backoff));
+  const delay = waits(backoff);
   const deadline = now() + timeoutMs;
   for (let n = 1;; n++) {
     try {
@@ -110,6 +108,17 @@ export async function retryAsync<T>(
       if (signal?.aborted) throw error;
     }
   }
+}
+
+/** The wait before retry `n`, with the options validated once. */
+function waits(backoff: BackoffOptions | number | ((n: number) => number)): (n: number) => number {
+  if (typeof backoff === "function") return backoff;
+  const resolved = resolveBackoff(
+    typeof backoff === "number"
+      ? { baseDelay: backoff, factor: 1, maxDelay: backoff, jitter: "none" }
+      : backoff,
+  );
+  return (n) => delayFor(n, resolved);
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts. */

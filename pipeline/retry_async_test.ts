@@ -43,6 +43,12 @@ Deno.test("retryAsync() takes the waits from a function of the retry number", as
   assert.deepEqual(time.slept, [10, 20, 30]);
 });
 
+Deno.test("retryAsync() waits the same time before every retry when 'backoff' is a number", async () => {
+  const time = fakeTime();
+  await retryAsync(failing(3), { ...time, backoff: 250 });
+  assert.deepEqual(time.slept, [250, 250, 250]);
+});
+
 Deno.test("retryAsync() throws a failure that is not retriable at once", async () => {
   const time = fakeTime();
   const fatal = new Error("refused for good");
@@ -125,6 +131,7 @@ Deno.test("retryAsync() rejects options out of range, naming them", async () => 
   await assert.rejects(retryAsync(call, { attempts: 1.5 }), /'attempts'/);
   await assert.rejects(retryAsync(call, { timeoutMs: -1 }), /'timeoutMs' must be a number >= 0/);
   await assert.rejects(retryAsync(call, { backoff: { factor: 0.5 } }), /'factor'/);
+  await assert.rejects(retryAsync(call, { backoff: -1 }), /'baseDelay'/);
 });
 
 Deno.test("pause() resolves after the time, or at once when the signal aborts", async () => {

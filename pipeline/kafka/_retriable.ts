@@ -40,7 +40,7 @@ export function retryRetriable<T>(
   return retryAsync(call, {
     isRetriable: isRetriableKafkaError,
     attempts,
-    backoff: { baseDelay: delay, factor: 1, maxDelay: delay, jitter: "none" },
+    backoff: delay,
     signal,
   });
 }
