@@ -15,7 +15,7 @@ import type { Consumer, Kafka } from "kafkajs";
 import { Observable, type Subscriber } from "rxjs";
 import { createKafka } from "./client.ts";
 import type { KafkaRecord } from "./kafka_record.ts";
-import { pause } from "../retry_async.ts";
+import { pause, retryAsync } from "../retry_async.ts";
 import { retryRetriable } from "./_retriable.ts";
 import { toRecord } from "./_to_record.ts";
 
@@ -102,10 +102,10 @@ async function tailForever(
     options;
   // The next offset to emit per partition: where a new session resumes.
   const position = new Map<number, bigint>();
+  // Failures in a row: a session that joins starts the count again.
   let failures = 0;
   let since = Date.now();
-  onStatus?.(name, { state: "starting" });
-  while (!signal.aborted) {
+  const runOnce = async () => {
     const session: Session = { consumer: undefined };
     try {
       const offsets = await readOffsets(kafka, name, signal);
@@ -131,16 +131,23 @@ async function tailForever(
       stopped.catch(() => {});
       await Promise.race([stopped, abortion(signal)]);
     } catch (err) {
-      if (signal.aborted) break;
-      if (failures === 0) since = Date.now();
-      failures += 1;
-      const reason = missingTopic(err) ? `topic ${name} does not exist yet` : oneLine(err);
-      onStatus?.(name, { state: "waiting", since, reason, attempts: failures });
+      // Told before leaving the group, which can take seconds with the broker away.
+      if (!signal.aborted) {
+        if (failures === 0) since = Date.now();
+        failures += 1;
+        const reason = missingTopic(err) ? `topic ${name} does not exist yet` : oneLine(err);
+        onStatus?.(name, { state: "waiting", since, reason, attempts: failures });
+      }
+      throw err;
     } finally {
       await leave(session.consumer);
     }
-    if (!signal.aborted) await pause(retryDelay(Math.max(failures, 1)), signal);
-  }
+  };
+  onStatus?.(name, { state: "starting" });
+  if (signal.aborted) return;
+  // A session ends only by failing, or by the signal, which ends the retries too.
+  const backoff = () => retryDelay(Math.max(failures, 1));
+  await retryAsync(runOnce, { signal, backoff }).catch(() => {});
 }
 
 interface Session {
