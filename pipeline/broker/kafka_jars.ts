@@ -1,4 +1,5 @@
 import { BrokerError, errorMessage } from "../errors.ts";
+import { retryAsync } from "../retry_async.ts";
 
 /** The Apache Kafka release the embedded broker runs; keep in step with kafka_jars.txt. */
 export const KAFKA_VERSION = "4.1.2";
@@ -145,27 +146,38 @@ async function fetchVerified(
   throw new BrokerError(`Maven Central publishes no checksum for ${jar.coordinate}: not used`);
 }
 
-/** The body of `url`, or null on 404; one retry on a network error or a 5xx. */
+/** The body of `url`, or null on 404; one retry, at once, on a network error or a 5xx. */
 async function download(fetch: typeof globalThis.fetch, url: string): Promise<Uint8Array | null> {
-  let lastProblem = "";
-  for (let attempt = 1; attempt <= 2; attempt++) {
-    try {
-      const res = await fetch(url);
-      if (res.status === 404) {
-        await res.body?.cancel();
-        return null;
-      }
-      if (res.ok) return new Uint8Array(await res.arrayBuffer());
+  const fetchOnce = async () => {
+    const res = await fetch(url);
+    if (res.status === 404) {
       await res.body?.cancel();
-      lastProblem = `HTTP ${res.status}`;
-      if (res.status < 500) break;
-    } catch (err) {
-      lastProblem = errorMessage(err);
+      return null;
     }
+    if (res.ok) return new Uint8Array(await res.arrayBuffer());
+    await res.body?.cancel();
+    throw new HttpStatus(res.status);
+  };
+  try {
+    return await retryAsync(fetchOnce, {
+      attempts: 2,
+      backoff: 0,
+      isRetriable: (err) => !(err instanceof HttpStatus && err.status < 500),
+    });
+  } catch (err) {
+    throw new BrokerError(
+      `Could not download ${url} (${
+        errorMessage(err)
+      }): check the network or proxy, or set KAFKA_BROKERS to use a running broker`,
+    );
   }
-  throw new BrokerError(
-    `Could not download ${url} (${lastProblem}): check the network or proxy, or set KAFKA_BROKERS to use a running broker`,
-  );
+}
+
+/** A response that is neither the file nor a 404. */
+class HttpStatus extends Error {
+  constructor(readonly status: number) {
+    super(`HTTP ${status}`);
+  }
 }
 
 async function holdsExactly(dir: string, jars: readonly KafkaJar[]): Promise<boolean> {

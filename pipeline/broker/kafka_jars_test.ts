@@ -71,3 +71,42 @@ Deno.test("the pinned list names the Kafka broker, its tools and the log4j bindi
   }
   equal(coordinates.some((x) => x.includes(":log4j-slf4j-impl:")), true);
 });
+
+Deno.test("ensureKafkaJars() asks once more after a network error or a 5xx, never after a 4xx", async () => {
+  const flaky = (first: () => Promise<Response>) => {
+    const repo = fakeRepository();
+    const failed = new Set<string>();
+    const fetch = (input: RequestInfo | URL) => {
+      const url = String(input);
+      if (url.endsWith(".jar") && !failed.has(url)) {
+        failed.add(url);
+        repo.asked.push(url);
+        return first();
+      }
+      return repo.fetch(input);
+    };
+    return { asked: repo.asked, fetch: fetch as typeof globalThis.fetch };
+  };
+  const [first] = await kafkaJarList();
+  for (
+    const fault of [
+      () => Promise.reject(new TypeError("connection reset")),
+      () => Promise.resolve(new Response("busy", { status: 503 })),
+    ]
+  ) {
+    const cacheDir = await Deno.makeTempDir();
+    const repo = flaky(fault);
+    await ensureKafkaJars({ cacheDir, repository: REPO, fetch: repo.fetch });
+    equal(repo.asked.filter((u) => u === `${REPO}/${first.path}`).length, 2);
+    await Deno.remove(cacheDir, { recursive: true });
+  }
+  const cacheDir = await Deno.makeTempDir();
+  const refused = flaky(() => Promise.resolve(new Response("no", { status: 403 })));
+  await rejects(
+    ensureKafkaJars({ cacheDir, repository: REPO, fetch: refused.fetch }),
+    (err: Error) =>
+      err instanceof BrokerError && /Could not download .* \(HTTP 403\)/.test(err.message),
+  );
+  equal(refused.asked.filter((u) => u === `${REPO}/${first.path}`).length, 1);
+  await Deno.remove(cacheDir, { recursive: true });
+});

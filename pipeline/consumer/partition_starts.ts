@@ -12,6 +12,7 @@ import { Observable, type OperatorFunction } from "rxjs";
 import type { Delivery } from "../kafka/kafka_record.ts";
 import type { LedgerPosition } from "../kafka/offset_ledger.ts";
 import { type Aggregate, emptyAggregate } from "../operators/aggregate.ts";
+import { retryAsync } from "../retry_async.ts";
 import { coverageOf, isCovered, type SnapshotCoverage } from "./is_covered.ts";
 import { snapshotAggregate, snapshotKey, type StatsSnapshot } from "./stats_snapshot.ts";
 
@@ -109,10 +110,14 @@ export function createPartitionStarts(options: PartitionStartsOptions): Partitio
   const readQueued = async (): Promise<void> => {
     if (reading || queued.length === 0) return;
     reading = true;
-    const batch = queued;
-    queued = [];
+    const batch: typeof queued = [];
     try {
-      const snapshots = await load();
+      // Each try serves every ledger queued so far, those that came during the wait too.
+      const snapshots = await retryAsync(() => {
+        batch.push(...queued);
+        queued = [];
+        return load();
+      }, { backoff: retryMs, onRetry: (error) => onError?.(error) });
       for (const { delivery, entry, release } of batch) {
         const { topic, partition } = delivery.record;
         const found = snapshots.get(snapshotKey(topic, partition));
@@ -128,10 +133,6 @@ export function createPartitionStarts(options: PartitionStartsOptions): Partitio
         latest.set(snapshotKey(topic, partition), start);
         release();
       }
-    } catch (err) {
-      onError?.(err);
-      queued = [...batch, ...queued];
-      await new Promise((resolve) => setTimeout(resolve, retryMs));
     } finally {
       reading = false;
     }

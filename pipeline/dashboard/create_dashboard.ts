@@ -16,7 +16,7 @@ import type { KafkaRecord } from "../kafka/kafka_record.ts";
 import { readPartition } from "../kafka/read_partition.ts";
 import { tailTopics } from "../kafka/tail_topics.ts";
 import { ensureTopics } from "../kafka/topics.ts";
-import { backoffDelay } from "../operators/backoff.ts";
+import { backoffDelay } from "../backoff.ts";
 import { produceOrders } from "../producer/order_producer.ts";
 import { replayDeadLetters, type ReplayEvent } from "../replay/replay_dead_letters.ts";
 import {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import kafkajs from "kafkajs";
 import { isRetriable } from "../errors.ts";
-import { toWriteError } from "./_retriable.ts";
+import { retryRetriable, toWriteError } from "./_retriable.ts";
 
 // kafkajs spreads its errors into its exports, which Deno cannot name statically.
 const {
@@ -60,4 +60,38 @@ Deno.test("toWriteError() takes any other non-retriable error as a refused write
   assert.equal(err.code, "WRITE_REFUSED");
   assert.ok(!isRetriable(err));
   assert.equal(toWriteError(err, "again"), err);
+});
+
+Deno.test("retryRetriable() waits out a leader election and passes a final error at once", async () => {
+  let calls = 0;
+  const elected = await retryRetriable(() => {
+    calls += 1;
+    return calls < 3
+      ? Promise.reject(protocol("LEADER_NOT_AVAILABLE", true))
+      : Promise.resolve("leader");
+  }, { delay: 1 });
+  assert.equal(elected, "leader");
+  assert.equal(calls, 3);
+
+  calls = 0;
+  await assert.rejects(
+    retryRetriable(() => {
+      calls += 1;
+      return Promise.reject(protocol("TOPIC_AUTHORIZATION_FAILED", false));
+    }, { delay: 1 }),
+    /topic_authorization_failed/,
+  );
+  assert.equal(calls, 1);
+});
+
+Deno.test("retryRetriable() gives up after 'attempts' calls with the last error", async () => {
+  let calls = 0;
+  await assert.rejects(
+    retryRetriable(() => {
+      calls += 1;
+      return Promise.reject(new KafkaJSConnectionError("Connection refused"));
+    }, { attempts: 2, delay: 1 }),
+    /Connection refused/,
+  );
+  assert.equal(calls, 2);
 });

@@ -9,7 +9,7 @@
  */
 import type { Admin, Consumer, Kafka } from "kafkajs";
 import type { KafkaRecord } from "./kafka_record.ts";
-import { pause } from "./_retriable.ts";
+import { pause } from "../retry_async.ts";
 import { toRecord } from "./_to_record.ts";
 
 /** The stored offsets of one partition when a read began. */

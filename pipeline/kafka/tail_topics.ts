@@ -16,7 +16,8 @@ import type { Kafka } from "kafkajs";
 import { Observable, type Subscriber } from "rxjs";
 import { createKafka } from "./client.ts";
 import type { KafkaRecord } from "./kafka_record.ts";
-import { pause, retryRetriable } from "./_retriable.ts";
+import { retryAsync } from "../retry_async.ts";
+import { retryRetriable } from "./_retriable.ts";
 import { runTopicReader } from "./run_topic_reader.ts";
 
 /** One topic to watch. */
@@ -102,10 +103,10 @@ async function tailForever(
     options;
   // The next offset to emit per partition: where a new session resumes.
   const position = new Map<number, bigint>();
+  // Failures in a row: a session that joins starts the count again.
   let failures = 0;
   let since = Date.now();
-  onStatus?.(name, { state: "starting" });
-  while (!signal.aborted) {
+  const runOnce = async () => {
     try {
       // Ends only when unsubscribed; a crash rejects, and a new session resumes.
       await runTopicReader({
@@ -127,15 +128,23 @@ async function tailForever(
           if (!signal.aborted) subscriber.next(record);
         },
       });
+      // A live read ends only when the signal aborts; anything else is a failure.
+      if (!signal.aborted) throw new Error(`the tail of ${name} ended`);
     } catch (err) {
-      if (signal.aborted) break;
-      if (failures === 0) since = Date.now();
-      failures += 1;
-      const reason = missingTopic(err) ? `topic ${name} does not exist yet` : oneLine(err);
-      onStatus?.(name, { state: "waiting", since, reason, attempts: failures });
+      if (!signal.aborted) {
+        if (failures === 0) since = Date.now();
+        failures += 1;
+        const reason = missingTopic(err) ? `topic ${name} does not exist yet` : oneLine(err);
+        onStatus?.(name, { state: "waiting", since, reason, attempts: failures });
+      }
+      throw err;
     }
-    if (!signal.aborted) await pause(retryDelay(Math.max(failures, 1)), signal);
-  }
+  };
+  onStatus?.(name, { state: "starting" });
+  if (signal.aborted) return;
+  // A session ends only by failing, or by the signal, which ends the retries too.
+  const backoff = () => retryDelay(Math.max(failures, 1));
+  await retryAsync(runOnce, { signal, backoff }).catch(() => {});
 }
 
 /** The failure in one line: its message and, for kafkajs's wrapped retries, the root cause. */

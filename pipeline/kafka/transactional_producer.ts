@@ -22,7 +22,9 @@
  */
 import { DEFAULTS } from "../config.ts";
 import type { Admin, Kafka, Producer } from "kafkajs";
+import type { BackoffOptions } from "../backoff.ts";
 import { ProducerFencedError } from "../errors.ts";
+import { retryAsync } from "../retry_async.ts";
 import { createKafka } from "./client.ts";
 import type { OutboundRecord } from "./kafka_producer.ts";
 import { toMessage } from "./_to_message.ts";
@@ -177,22 +179,19 @@ export async function connectTransactionalProducer(
     }
   };
 
-  const run = async (batch: TransactionBatch): Promise<void> => {
+  const run = (batch: TransactionBatch): Promise<void> => {
     const unsure = { value: false };
-    for (let n = 1;; n++) {
+    return retryAsync(async () => {
       if (closed) {
         throw new Error(`Cannot commit: the producer ${transactionalId} is disconnected`);
       }
-      try {
-        await attempt(batch, unsure);
-        return;
-      } catch (error) {
-        // Aborted, or never begun: nothing of this try is visible.
-        if (error instanceof ProducerFencedError) throw error;
-        if (n >= attempts || !isRetriable(error)) throw error;
-      }
-      await sleep(backoffMs(n));
-    }
+      await attempt(batch, unsure);
+    }, {
+      attempts,
+      backoff: TRANSACTION_BACKOFF,
+      // A failed try was aborted, or never begun: nothing of it is visible.
+      isRetriable: (error) => !(error instanceof ProducerFencedError) && isRetriable(error),
+    });
   };
 
   const commit = (batch: TransactionBatch): Promise<void> => {
@@ -270,24 +269,21 @@ async function isCommitted(kafka: Kafka, offsets: GroupOffsets): Promise<boolean
 }
 
 /** Runs `call` again while it fails with a retriable error, for about 30 s. */
-async function retryStep<T>(call: () => Promise<T>): Promise<T> {
-  for (let n = 1;; n++) {
-    try {
-      return await call();
-    } catch (error) {
-      if (isFenced(error) || !isRetriable(error) || n >= 15) throw error;
-      await sleep(backoffMs(n));
-    }
-  }
+function retryStep<T>(call: () => Promise<T>): Promise<T> {
+  return retryAsync(call, {
+    attempts: 15,
+    backoff: TRANSACTION_BACKOFF,
+    isRetriable: (error) => !isFenced(error) && isRetriable(error),
+  });
 }
 
-function backoffMs(attempt: number): number {
-  return Math.min(20 * 2 ** (attempt - 1), 5_000);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+/** The waits between tries at a transaction or one step of it: 20 ms doubling to 5 s. */
+const TRANSACTION_BACKOFF: BackoffOptions = {
+  baseDelay: 20,
+  factor: 2,
+  maxDelay: 5_000,
+  jitter: "none",
+};
 
 /** An error and the causes it wraps (kafkajs wraps the last error when its retries run out). */
 function* chain(error: unknown): Generator<Record<string, unknown>> {

@@ -1,5 +1,6 @@
 import { DEFAULTS } from "../config.ts";
 import { BrokerError } from "../errors.ts";
+import { retryAsync } from "../retry_async.ts";
 import { createKafka } from "./client.ts";
 
 /** Options for {@link waitForBroker}. */
@@ -27,7 +28,6 @@ export async function waitForBroker(
   options: WaitForBrokerOptions = {},
 ): Promise<number> {
   const { timeoutMs = 60_000, intervalMs = 250, signal } = options;
-  const deadline = Date.now() + timeoutMs;
   const kafka = createKafka({
     brokers,
     clientId: `${DEFAULTS.clientId}-probe`,
@@ -35,24 +35,25 @@ export async function waitForBroker(
     retry: { retries: 0 },
     connectionTimeout: 1000,
   });
-  let lastError: unknown;
-  while (Date.now() < deadline && !signal?.aborted) {
+  // Any failure is retried: a broker that is starting refuses connections.
+  const probe = async () => {
     const admin = kafka.admin();
     try {
       await admin.connect();
       const cluster = await admin.describeCluster();
       return cluster.brokers.length;
-    } catch (err) {
-      lastError = err;
     } finally {
       await admin.disconnect().catch(() => {});
     }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  };
+  try {
+    return await retryAsync(probe, { timeoutMs, backoff: intervalMs, signal });
+  } catch (lastError) {
+    const why = signal?.aborted ? String(signal.reason ?? "aborted") : `${timeoutMs} ms passed`;
+    throw new BrokerError(
+      `Kafka at ${brokers.join(",")} did not answer a metadata request (${why})`,
+      "BROKER_UNAVAILABLE",
+      { cause: lastError },
+    );
   }
-  const why = signal?.aborted ? String(signal.reason ?? "aborted") : `${timeoutMs} ms passed`;
-  throw new BrokerError(
-    `Kafka at ${brokers.join(",")} did not answer a metadata request (${why})`,
-    "BROKER_UNAVAILABLE",
-    { cause: lastError },
-  );
 }

@@ -19,8 +19,8 @@ import {
   throwIfEmpty,
 } from "rxjs";
 import { isRetriable, PipelineError } from "../errors.ts";
-import { delayFor, resolveBackoff } from "./_backoff.ts";
-import type { BackoffOptions } from "./backoff.ts";
+import { delayFor, resolveBackoff } from "../_backoff.ts";
+import type { BackoffOptions } from "../backoff.ts";
 import { ProcessingFailure } from "./processing_failure.ts";
 
 /** How {@link processWithRetry} retries. Every field is optional. */

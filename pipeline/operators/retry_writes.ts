@@ -16,8 +16,8 @@ import {
   timer,
 } from "rxjs";
 import { errorMessage, isRetriable, WriteTimeoutError } from "../errors.ts";
-import { delayFor, resolveBackoff } from "./_backoff.ts";
-import type { BackoffOptions } from "./backoff.ts";
+import { delayFor, resolveBackoff } from "../_backoff.ts";
+import type { BackoffOptions } from "../backoff.ts";
 
 /** How {@link retryWrites} waits. Every field is optional. */
 export interface RetryWritesOptions {

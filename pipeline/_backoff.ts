@@ -1,5 +1,5 @@
-// Backoff validation, split from the computation so that processWithRetry can
-// validate its options once, when the operator is built, not at every retry.
+// Backoff validation, split from the computation so that processWithRetry,
+// retryWrites and retryAsync validate their options once, not at every retry.
 
 import type { BackoffOptions } from "./backoff.ts";
 
