@@ -41,10 +41,10 @@ export const SLOW_DRAIN_ARGS: readonly string[] = [
 
 const CLI = new URL("../pipeline/cli/consume.ts", import.meta.url).pathname;
 
-/** Starts the consume CLI with `args`. */
-export function startConsumer(args: string[]): ConsumerProcess {
+/** Starts the consume CLI with `args`, and `denoFlags` for the runtime (`--v8-flags=…`). */
+export function startConsumer(args: string[], denoFlags: readonly string[] = []): ConsumerProcess {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CLI, "--json", "--print-outcomes", ...args],
+    args: ["run", ...denoFlags, "-A", CLI, "--json", "--print-outcomes", ...args],
     stdout: "piped",
     stderr: "piped",
     stdin: "null",

@@ -25,6 +25,7 @@ import type { Delivery, KafkaRecord } from "./kafka_record.ts";
 import { DEFAULT_METADATA_MAX_BYTES } from "./offset_map.ts";
 import { toRecord } from "./_to_record.ts";
 import { LedgerBook, type OffsetCommit } from "./_ledger_book.ts";
+import type { OffsetLedger } from "./offset_ledger.ts";
 
 export type { OffsetCommit };
 
@@ -177,6 +178,20 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
     const whileLive = (resume: () => void) => () => {
       if (!abandoned && !stopping) resume();
     };
+    // A record's settle, made out here and not in the batch loop: a closure
+    // made there would keep the loop's scope alive, and with it kafkajs's
+    // batch (a megabyte and thousands of messages) for as long as a record
+    // of it waits in backoff.
+    const settleOnce = (ledger: OffsetLedger, name: string, offset: number) => {
+      let settled = false;
+      return () => {
+        if (settled) return;
+        settled = true;
+        ledger.settle(offset);
+        gate.release(name);
+        if (--inFlight === 0) drained?.();
+      };
+    };
 
     const eachBatch = async (payload: EachBatchPayload) => {
       const { batch, resolveOffset, heartbeat, isRunning, isStale, pause } = payload;
@@ -227,18 +242,7 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
         inFlight++;
         passed = message.offset;
         fetchedTo = offset + 1;
-        let settled = false;
-        subscriber.next({
-          record,
-          ledger,
-          settle: () => {
-            if (settled) return;
-            settled = true;
-            ledger.settle(offset);
-            gate.release(name);
-            if (--inFlight === 0) drained?.();
-          },
-        });
+        subscriber.next({ record, ledger, settle: settleOnce(ledger, name, offset) });
         // A batch whose records settle synchronously would otherwise hold the
         // event loop for its whole length: no signal, timer or commit could run.
         if (Date.now() - lastYield >= YIELD_EVERY_MS) {
