@@ -1,15 +1,6 @@
 import { equal, ok } from "node:assert/strict";
+import type { Row } from "../bench/_summary.ts";
 import { testBrokers } from "./_shared_broker.ts";
-
-interface Row {
-  id: string;
-  runs: number;
-  messages: number;
-  messagesPerSec: number;
-  steadyPerSec: number | null;
-  cpuUsPerMsg: number | null;
-  peakRssMb: number;
-}
 
 Deno.test("deno task bench --quick measures every row and writes its results file", async () => {
   const brokers = await testBrokers();

@@ -9,6 +9,7 @@ import { buildDeadLetter } from "../pipeline/dead_letter/dead_letter.ts";
 import { waitForBroker } from "../pipeline/kafka/wait_for_broker.ts";
 import { createTopic, writeRecords } from "./_kafka_helpers.ts";
 import { orderRecord } from "./_orders.ts";
+import { jvmCommand, startJvm } from "./_broker_jvm.ts";
 
 const TOPICS = {
   orders: "orders",
@@ -44,12 +45,6 @@ async function seen(url: string, what: string, ready: (view: DashboardView) => b
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`Timed out waiting for ${what}; readers: ${JSON.stringify(last?.readers)}`);
-}
-
-/** The command line of a running process, to start the same JVM again. */
-async function jvmCommand(pid: number): Promise<string[]> {
-  const raw = await Deno.readTextFile(`/proc/${pid}/cmdline`);
-  return raw.split("\0").filter((arg) => arg !== "");
 }
 
 async function writeTraffic(brokers: string[], orderIds: string[]) {
@@ -130,12 +125,7 @@ Deno.test({
       assert.match(unhealthy.detail, /orders: waiting for the broker since \d{4}-/);
 
       // The same JVM command on the same data: the readers recover and new records appear.
-      restarted = new Deno.Command(jvm[0], {
-        args: jvm.slice(1),
-        stdin: "null",
-        stdout: "null",
-        stderr: "null",
-      }).spawn();
+      restarted = startJvm(jvm);
       await waitForBroker(brokers, { timeoutMs: 120_000 });
       await writeTraffic(brokers, ["ORD-WARM-1"]);
       const after = await seen(

@@ -7,6 +7,7 @@ import { startEmbeddedBroker } from "../pipeline/broker/embedded_broker.ts";
 import { waitForBroker } from "../pipeline/kafka/wait_for_broker.ts";
 import { assertExact, prepareBacklog, waitUntil } from "./_crash_loop.ts";
 import { type ConsumerProcess, outcomes, startConsumer } from "./_consumer_process.ts";
+import { jvmCommand, startJvm } from "./_broker_jvm.ts";
 
 const ORDERS = 6_000;
 const GARBAGE = 9;
@@ -16,11 +17,6 @@ function freePort(): number {
   const { port } = listener.addr as Deno.NetAddr;
   listener.close();
   return port;
-}
-
-async function jvmCommand(pid: number): Promise<string[]> {
-  const raw = await Deno.readTextFile(`/proc/${pid}/cmdline`);
-  return raw.split("\0").filter((arg) => arg !== "");
 }
 
 for (
@@ -53,12 +49,7 @@ for (
       await broker.stop();
       broker = undefined;
       await new Promise((resolve) => setTimeout(resolve, 3_000));
-      restarted = new Deno.Command(jvm[0], {
-        args: jvm.slice(1),
-        stdin: "null",
-        stdout: "null",
-        stderr: "null",
-      }).spawn();
+      restarted = startJvm(jvm);
       await waitForBroker(brokers, { timeoutMs: 120_000 });
       const committed = await backlog.committedTotal();
       ok(committed < backlog.total, `restarted mid-stream (${committed} of ${backlog.total})`);
