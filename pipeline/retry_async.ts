@@ -6,8 +6,7 @@
  * @module
  */
 
-import { delayFor, resolveBackoff } from "./_backoff.ts";
-import type { BackoffOptions } from "./backoff.ts";
+import { type BackoffOptions, delayFor, resolveBackoff } from "./backoff.ts";
 
 /** How {@link retryAsync} retries. Every field is optional. */
 export interface RetryAsyncOptions {

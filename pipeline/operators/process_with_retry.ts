@@ -19,8 +19,7 @@ import {
   throwIfEmpty,
 } from "rxjs";
 import { isRetriable, PipelineError } from "../errors.ts";
-import { delayFor, resolveBackoff } from "../_backoff.ts";
-import type { BackoffOptions } from "../backoff.ts";
+import { type BackoffOptions, delayFor, resolveBackoff } from "../backoff.ts";
 import { ProcessingFailure } from "./processing_failure.ts";
 
 /** How {@link processWithRetry} retries. Every field is optional. */

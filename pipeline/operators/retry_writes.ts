@@ -16,8 +16,7 @@ import {
   timer,
 } from "rxjs";
 import { errorMessage, isRetriable, WriteTimeoutError } from "../errors.ts";
-import { delayFor, resolveBackoff } from "../_backoff.ts";
-import type { BackoffOptions } from "../backoff.ts";
+import { type BackoffOptions, delayFor, resolveBackoff } from "../backoff.ts";
 
 /** How {@link retryWrites} waits. Every field is optional. */
 export interface RetryWritesOptions {
