@@ -5,7 +5,7 @@
 // without a copy.
 import { Buffer } from "node:buffer";
 import type { IHeaders, Message } from "kafkajs";
-import type { OutboundRecord } from "./kafka_producer.ts";
+import type { OutboundRecord } from "./kafka_record.ts";
 
 export function toMessage(record: OutboundRecord): Message {
   return {

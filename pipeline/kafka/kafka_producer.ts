@@ -11,15 +11,9 @@ import { createKafka } from "./client.ts";
 import { lazyConnection } from "./_lazy_connection.ts";
 import { toWriteError } from "./_retriable.ts";
 import { toMessage } from "./_to_message.ts";
+import type { OutboundRecord } from "./kafka_record.ts";
 
-/** A record to write. */
-export interface OutboundRecord {
-  key?: Uint8Array | string | null;
-  value: Uint8Array | null;
-  headers?: Record<string, Uint8Array | string>;
-  /** Pin the partition; otherwise the key (or round robin) decides. */
-  partition?: number;
-}
+export type { OutboundRecord };
 
 /** Where one written record landed. */
 export interface WrittenRecord {

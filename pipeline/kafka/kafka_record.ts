@@ -37,3 +37,12 @@ export function headerBytes(value: unknown): Uint8Array | undefined {
   if (value instanceof Uint8Array) return value;
   return new TextEncoder().encode(String(value));
 }
+
+/** A record to write. */
+export interface OutboundRecord {
+  key?: Uint8Array | string | null;
+  value: Uint8Array | null;
+  headers?: Record<string, Uint8Array | string>;
+  /** Pin the partition; otherwise the key (or round robin) decides. */
+  partition?: number;
+}
