@@ -97,7 +97,14 @@ function chart(id, label, color) {
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true } },
       axes: [
-        { stroke: "#6b7385", space: 80, grid: { stroke: "#eef0f4" }, ticks: { stroke: "#dde1e8" } },
+        {
+          stroke: "#6b7385",
+          space: 80,
+          grid: { stroke: "#eef0f4" },
+          ticks: { stroke: "#dde1e8" },
+          // 24-hour clock times, as the tables show them (uPlot's default is "10:00am").
+          values: (_, ticks) => ticks.map((seconds) => time(seconds * 1000)),
+        },
         {
           label,
           stroke: "#6b7385",
