@@ -87,22 +87,16 @@ export function createOrderHandler(
     owner = holding(delivery);
     return done.pipe(
       map(({ result, attempts }) => processed<ProcessedOrder>({ order: result, attempts })),
-      routeFailure(routesOf(delivery), context ?? firstRound(owner.record, false), order),
+      routeFailure(routesOf(delivery), context ?? firstRound(owner.record), order),
       map(settledAs),
     );
   };
 }
 
-// The retry context of a record in its first round; `copy` when the record
-// is the source's (a held record is already ours).
-function firstRound(record: KafkaRecord, copy = true): RetryContext {
-  return {
-    round: 0,
-    due: 0,
-    attempts: 0,
-    firstFailure: null,
-    original: copy ? { ...record, headers: { ...record.headers } } : record,
-  };
+// The retry context of a record in its first round: the record is its own
+// original (nothing writes to a record, so it is not copied).
+function firstRound(record: KafkaRecord): RetryContext {
+  return { round: 0, due: 0, attempts: 0, firstFailure: null, original: record };
 }
 
 // A record held for its retries (seconds, with backoff) keeps bytes of its

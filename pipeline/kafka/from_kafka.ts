@@ -203,9 +203,9 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       // The offset after the last record handed out or skipped: where fetching goes on.
       let fetchedTo = ledger.nextOffset;
       // kafkajs is told that position once per stretch, not per record (each
-      // call parses and prints offsets): before every exit and every yield.
+      // call parses and prints offsets): before every yield and on the way out.
       let passed: string | undefined;
-      const resolve = () => {
+      const tellPosition = () => {
         if (passed !== undefined) resolveOffset(passed);
         passed = undefined;
       };
@@ -213,7 +213,7 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       // on entry and after each yield, not per record.
       let live = isRunning() && !isStale();
       for (let i = 0; i < messages.length; i++) {
-        if (abandoned || stopping || !live) return resolve();
+        if (abandoned || stopping || !live) return tellPosition();
         const message = messages[i];
         const offset = Number(message.offset);
         if (!ledger.admit(offset)) {
@@ -224,7 +224,6 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
         }
         if (!gate.hasRoom(name)) {
           ledger.unadmit(offset);
-          resolve();
           gate.waitForRoom(name, whileLive(pause()));
           break;
         }
@@ -233,7 +232,6 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
           const due = notBefore(record);
           if (due > Date.now()) {
             ledger.unadmit(offset);
-            resolve();
             holds.hold(name, due, whileLive(pause()));
             break;
           }
@@ -246,14 +244,14 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
         // A batch whose records settle synchronously would otherwise hold the
         // event loop for its whole length: no signal, timer or commit could run.
         if (Date.now() - lastYield >= YIELD_EVERY_MS) {
-          resolve();
+          tellPosition();
           await new Promise((resolve) => setTimeout(resolve, 0));
           await heartbeat().catch(() => {});
           lastYield = Date.now();
           live = isRunning() && !isStale();
         }
       }
-      resolve();
+      tellPosition();
       onLag?.(topic, partition, Number(batch.highWatermark) - fetchedTo);
     };
 
