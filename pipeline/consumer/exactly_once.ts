@@ -88,10 +88,11 @@ export function createExactlyOnce(options: ExactlyOnceOptions): ExactlyOnce {
       const list = held.get(partition) ?? [];
       const taken: Held[] = [];
       const kept: Held[] = [];
+      const current = snapshots.ledger(partition);
       for (const h of list) {
         // A letter of an earlier assignment's ledger belongs to nobody now: its
         // record is read again by whoever owns the partition.
-        if (h.ledger !== snapshots.ledger(partition)) continue;
+        if (h.ledger !== current) continue;
         (isCovered(coverage, h.offset) ? taken : kept).push(h);
       }
       held.set(partition, kept);

@@ -20,8 +20,6 @@ import { snapshotAggregate, snapshotKey, type StatsSnapshot } from "./stats_snap
 export interface PartitionStart {
   /** Grows with every new assignment (of any partition): a later start wins. */
   readonly epoch: number;
-  readonly topic: string;
-  readonly partition: number;
   /** The partition's ledger for this assignment. */
   readonly ledger: LedgerPosition;
   /** The loaded snapshot's aggregate (empty when there was none). */
@@ -119,18 +117,16 @@ export function createPartitionStarts(options: PartitionStartsOptions): Partitio
         return load();
       }, { backoff: retryMs, onRetry: (error) => onError?.(error) });
       for (const { delivery, entry, release } of batch) {
-        const { topic, partition } = delivery.record;
-        const found = snapshots.get(snapshotKey(topic, partition));
+        const key = snapshotKey(delivery.record.topic, delivery.record.partition);
+        const found = snapshots.get(key);
         const start = {
           epoch: ++epochs,
-          topic,
-          partition,
           ledger: delivery.ledger,
           aggregate: found ? snapshotAggregate(found) : emptyAggregate(),
           coverage: coverageOf(found),
         };
         entry.start = start;
-        latest.set(snapshotKey(topic, partition), start);
+        latest.set(key, start);
         release();
       }
     } finally {

@@ -131,11 +131,13 @@ export function aggregateOfCents(
  */
 export function addToAggregate(agg: Aggregate, price: number): Aggregate {
   const cents = toCents(price);
+  // The aggregate's own min and max were checked when they came in: back to
+  // cents with the same rounding, without checking them again per message.
   return aggregateOfCents(
     agg.count + 1,
     agg.sumCents + cents,
-    agg.min === null ? cents : Math.min(toCents(agg.min), cents),
-    agg.max === null ? cents : Math.max(toCents(agg.max), cents),
+    agg.min === null ? cents : Math.min(Math.round(agg.min * 100), cents),
+    agg.max === null ? cents : Math.max(Math.round(agg.max * 100), cents),
   );
 }
 

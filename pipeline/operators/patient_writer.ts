@@ -6,7 +6,7 @@
  * @module
  */
 
-import { defer, type Subscription } from "rxjs";
+import { defer, type MonoTypeOperatorFunction, type Subscription } from "rxjs";
 import { retryWrites, type RetryWritesOptions } from "./retry_writes.ts";
 
 /** Options for {@link createPatientWriter}. Every field is optional. */
@@ -66,26 +66,26 @@ export function createPatientWriter(options: PatientWriterOptions = {}): Patient
   const waits: number[] = [];
   const running = new Set<{ subscription: Subscription; reject: (err: unknown) => void }>();
   let closed = false;
-  const retrying = <T>() =>
-    retryWrites<T>({
-      ...retryOptions,
-      onWaiting: (since) => {
-        waits.push(since);
-        if (waits.length === 1) onWaitChange?.(since);
-      },
-      onWaitOver: (since) => {
-        const oldest = waits[0];
-        waits.splice(waits.indexOf(since), 1);
-        if (waits[0] !== oldest) onWaitChange?.(waits[0]);
-      },
-    });
+  // Built once: each write's own wait starts inside it (a defer per subscription).
+  const retrying = retryWrites<unknown>({
+    ...retryOptions,
+    onWaiting: (since) => {
+      waits.push(since);
+      if (waits.length === 1) onWaitChange?.(since);
+    },
+    onWaitOver: (since) => {
+      const oldest = waits[0];
+      waits.splice(waits.indexOf(since), 1);
+      if (waits[0] !== oldest) onWaitChange?.(waits[0]);
+    },
+  });
   return {
     run<T>(write: () => Promise<T>): Promise<T> {
       if (closed) return Promise.reject(new Error("Cannot write: the writer is closed"));
       return new Promise<T>((resolve, reject) => {
         let result: T;
         const entry = { subscription: undefined as unknown as Subscription, reject };
-        entry.subscription = defer(write).pipe(retrying<T>()).subscribe({
+        entry.subscription = defer(write).pipe(retrying as MonoTypeOperatorFunction<T>).subscribe({
           next: (value) => result = value,
           error: (err) => {
             running.delete(entry);
