@@ -1,4 +1,3 @@
-import { retryRetriable } from "./_retriable.ts";
 import { committedOffsets, topicOffsets } from "./topics.ts";
 
 /** Where a group stands on one partition, before its consumer starts. */
@@ -30,7 +29,8 @@ export async function groupStartPoints(
 ): Promise<PartitionStartPoint[]> {
   const [ranges, committed] = await Promise.all([
     topicOffsets(brokers, topic),
-    retryRetriable(() => committedOffsets(brokers, groupId, topic)),
+    // committedOffsets retries a coordinator that is loading or moving itself.
+    committedOffsets(brokers, groupId, topic),
   ]);
   return ranges.map(({ partition, low, high }) => {
     const offset = committed.get(partition) ?? -1n;

@@ -85,7 +85,7 @@ export function tailTopics(options: TailTopicsOptions): Observable<KafkaRecord> 
     const kafka = createKafka({ brokers, clientId, logLevel: "nothing", retry: { retries: 2 } });
     const closing = new AbortController();
     for (const topic of topics) {
-      void tailForever(kafka, topic, options, subscriber, closing.signal);
+      void tailForever(kafka, clientId, topic, options, subscriber, closing.signal);
     }
     return () => closing.abort();
   });
@@ -94,13 +94,13 @@ export function tailTopics(options: TailTopicsOptions): Observable<KafkaRecord> 
 /** Runs sessions of one topic's tail, one after the other, until `signal` aborts. */
 async function tailForever(
   kafka: Kafka,
+  clientId: string,
   { name, last }: TailedTopic,
   options: TailTopicsOptions,
   subscriber: Subscriber<KafkaRecord>,
   signal: AbortSignal,
 ): Promise<void> {
-  const { clientId = `${DEFAULTS.clientId}-tail`, onOffsets, onStatus, retryDelay = () => 1000 } =
-    options;
+  const { onOffsets, onStatus, retryDelay = () => 1000 } = options;
   // The next offset to emit per partition: where a new session resumes.
   const position = new Map<number, bigint>();
   // Failures in a row: a session that joins starts the count again.
