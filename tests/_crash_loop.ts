@@ -8,6 +8,7 @@
 //   KAFKA_BROKERS=127.0.0.1:19192 deno run -A tests/_crash_loop.ts [orders] [kills] [-- consume flags]
 import { equal } from "node:assert/strict";
 import { topicSpecs } from "../pipeline/config.ts";
+import { readDeadLetterHeaders } from "../pipeline/dead_letter/read_dead_letter_headers.ts";
 import { loadLatestSnapshots } from "../pipeline/consumer/load_latest_snapshots.ts";
 import { snapshotAggregate, type StatsSnapshot } from "../pipeline/consumer/stats_snapshot.ts";
 import { committedOffsets, ensureTopics, topicOffsets } from "../pipeline/kafka/topics.ts";
@@ -229,11 +230,8 @@ export async function finalCounts(
   const merged = mergeAggregates(...[...snapshots.values()].map(snapshotAggregate));
   const letters = await readAll(brokers, topics.dlq);
   const origins = new Set(letters.map((r) => {
-    const partition = r.headers["kafka_dlt-original-partition"];
-    const offset = r.headers["kafka_dlt-original-offset"];
-    return `${partition && new DataView(partition.buffer, partition.byteOffset).getInt32(0)}@${
-      offset && new DataView(offset.buffer, offset.byteOffset).getBigInt64(0)
-    }`;
+    const { originalPartition, originalOffset } = readDeadLetterHeaders(r.headers);
+    return `${originalPartition}@${originalOffset}`;
   }));
   return { snapshots, merged, letters, origins };
 }

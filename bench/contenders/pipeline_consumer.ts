@@ -16,7 +16,7 @@ const messages = Number(arg(args, "messages"));
 const brokers = arg(args, "brokers").split(",");
 secureFromEnv(brokers);
 // Optional: snapshots to a stats topic, and exactly-once mode with its transaction interval.
-const optional = (name: string) => Deno.args.includes(`--${name}`) ? arg(args, name) : undefined;
+const optional = (name: string) => args.includes(`--${name}`) ? arg(args, name) : undefined;
 const statsTopic = optional("stats-topic");
 const exactlyOnce = args.includes("--exactly-once");
 const transactionInterval = optional("transaction-interval");
@@ -80,6 +80,9 @@ printResult({
 
 // Bounds other than the defaults, for trying them by hand.
 function optionalBounds() {
-  const named = (name: string) => args.includes(`--${name}`) ? Number(arg(args, name)) : undefined;
+  const named = (name: string) => {
+    const text = optional(name);
+    return text === undefined ? undefined : Number(text);
+  };
   return { maxInFlight: named("max-in-flight"), maxInFlightTotal: named("max-in-flight-total") };
 }

@@ -176,10 +176,8 @@ export async function main(args: string[]): Promise<number> {
     else write(entries.length === 0 ? "No dead letters match." : formatTable(entries));
     return 0;
   }
-  const entries = await readLetters(config.brokers, config.dlqTopic, {
-    ...filter,
-    limit: undefined,
-  }, true);
+  // `--limit` goes with inspect only (refused above): stats count every letter.
+  const entries = await readLetters(config.brokers, config.dlqTopic, filter, true);
   const summary = summarizeDeadLetters(
     entries.map((e) => ({
       errorClass: e.letter?.errorClass ?? e.headers.errorClass ?? "unknown",

@@ -18,7 +18,11 @@ import { tailTopics } from "../kafka/tail_topics.ts";
 import { ensureTopics } from "../kafka/topics.ts";
 import { backoffDelay } from "../backoff.ts";
 import { produceOrders } from "../producer/order_producer.ts";
-import { replayDeadLetters, type ReplayEvent } from "../replay/replay_dead_letters.ts";
+import {
+  type ReplayCandidate,
+  replayDeadLetters,
+  type ReplayEvent,
+} from "../replay/replay_dead_letters.ts";
 import {
   ConflictError,
   createDashboardApp,
@@ -28,7 +32,7 @@ import {
 } from "./dashboard_app.ts";
 import { createDashboardMetrics } from "./dashboard_metrics.ts";
 import { createDashboardState, type DashboardView } from "./dashboard_state.ts";
-import { matchesDeadLetter } from "./dead_letter_filter.ts";
+import { type FilterableLetter, matchesDeadLetter } from "./dead_letter_filter.ts";
 import { describeRecord, type RecordKind } from "./describe_record.ts";
 import { createReplayJob, type ReplayJob } from "./replay_job.ts";
 
@@ -227,7 +231,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
         positions: positions && new Set(positions),
         select: positions
           ? undefined
-          : ({ record }) => matchesDeadLetter(filter, filterable(record)),
+          : (candidate) => matchesDeadLetter(filter, filterable(candidate)),
         to,
         maxReplays,
         dryRun: true,
@@ -328,11 +332,13 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   };
 }
 
-/** The fields of a DLQ record the page's filter looks at, from the envelope or its headers. */
-function filterable(record: KafkaRecord): Parameters<typeof matchesDeadLetter>[1] {
+/**
+ * The fields of a DLQ record the page's filter looks at, from the envelope
+ * the replay decoded or, when the value is not one, from its headers.
+ */
+function filterable({ record, letter }: ReplayCandidate): FilterableLetter {
   const time = Number(record.timestamp);
-  try {
-    const letter = decodeDeadLetter(record.value);
+  if (letter !== null) {
     return {
       time,
       errorClass: letter.errorClass,
@@ -346,24 +352,23 @@ function filterable(record: KafkaRecord): Parameters<typeof matchesDeadLetter>[1
         letter.originalKey && new TextDecoder().decode(letter.originalKey),
       ],
     };
-  } catch {
-    let headers: ReturnType<typeof readDeadLetterHeaders> = {};
-    try {
-      headers = readDeadLetterHeaders(record.headers);
-    } catch {
-      // neither envelope nor headers: only the time and the key are known
-    }
-    return {
-      time,
-      errorClass: headers.errorClass ?? null,
-      errorCode: headers.errorCode ?? null,
-      stage: headers.stage ?? null,
-      searchable: [
-        headers.correlationId ?? null,
-        record.key && new TextDecoder().decode(record.key),
-      ],
-    };
   }
+  let headers: ReturnType<typeof readDeadLetterHeaders> = {};
+  try {
+    headers = readDeadLetterHeaders(record.headers);
+  } catch {
+    // neither envelope nor headers: only the time and the key are known
+  }
+  return {
+    time,
+    errorClass: headers.errorClass ?? null,
+    errorCode: headers.errorCode ?? null,
+    stage: headers.stage ?? null,
+    searchable: [
+      headers.correlationId ?? null,
+      record.key && new TextDecoder().decode(record.key),
+    ],
+  };
 }
 
 /** The Host names a request may use: the bound address, loopback names, and those given. */

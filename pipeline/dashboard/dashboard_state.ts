@@ -16,7 +16,7 @@ import {
 import { decodeDeadLetter } from "../dead_letter/decode_dead_letter.ts";
 import { replayCount } from "../dead_letter/build_replay_record.ts";
 import { errorMessage } from "../errors.ts";
-import { CORRELATION_ID } from "../headers.ts";
+import { CORRELATION_ID, ERROR_CLASS, ERROR_CODE } from "../headers.ts";
 import type { GroupDescription } from "../kafka/describe_group.ts";
 import type { KafkaRecord } from "../kafka/kafka_record.ts";
 import type { TailStatus } from "../kafka/tail_topics.ts";
@@ -296,8 +296,8 @@ export function createDashboardState(options: DashboardStateOptions): DashboardS
       return {
         ...base,
         error: errorMessage(err),
-        errorClass: header(record, "x-error-class"),
-        errorCode: header(record, "x-error-code"),
+        errorClass: header(record, ERROR_CLASS),
+        errorCode: header(record, ERROR_CODE),
         errorMessage: null,
         attempts: null,
         stage: null,
@@ -375,7 +375,7 @@ export function createDashboardState(options: DashboardStateOptions): DashboardS
           // Not a snapshot of ours: the stats topic is shared with nobody, but tolerate it.
         }
       } else if (record.topic === topics.dlq) {
-        const errorClass = header(record, "x-error-class") ?? "unknown";
+        const errorClass = header(record, ERROR_CLASS) ?? "unknown";
         byClass[errorClass] = (byClass[errorClass] ?? 0) + 1;
         push(tables.dlq, deadLetterRow(record), record, deadLetterTableSize);
       } else if (record.topic === topics.retry) {
