@@ -8,11 +8,9 @@
 import { lastValueFrom } from "rxjs";
 import { DEFAULTS, topicSpecs } from "../config.ts";
 import { readDeadLetterHeaders } from "../dead_letter/read_dead_letter_headers.ts";
-import { decodeDeadLetter } from "../dead_letter/decode_dead_letter.ts";
 import { errorMessage } from "../errors.ts";
 import { describeGroup } from "../kafka/describe_group.ts";
 import { createProducer } from "../kafka/kafka_producer.ts";
-import type { KafkaRecord } from "../kafka/kafka_record.ts";
 import { readPartition } from "../kafka/read_partition.ts";
 import { tailTopics } from "../kafka/tail_topics.ts";
 import { ensureTopics } from "../kafka/topics.ts";
