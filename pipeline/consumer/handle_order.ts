@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { isObservable, map, type Observable, throwError } from "rxjs";
+import { catchError, isObservable, map, type Observable, throwError } from "rxjs";
 import type { Delivery, KafkaRecord } from "../kafka/kafka_record.ts";
 import { type Decoder, decodeValue } from "../operators/decode.ts";
 import { processed } from "../operators/processed.ts";
@@ -16,7 +16,7 @@ import { attemptWithRetry, type RetryOptions } from "../operators/process_with_r
 import type { Order } from "../orders/order.ts";
 import { readRetryContext, type RetryContext } from "../retry/read_retry_context.ts";
 import { type FailureRoutes, routeFailure } from "./route_failure.ts";
-import type { ProcessedOrder, Settled } from "./settled.ts";
+import type { Settled } from "./settled.ts";
 
 /** What {@link createOrderHandler} needs. */
 export interface OrderHandlerOptions {
@@ -75,22 +75,35 @@ export function createOrderHandler(
       order = decodeValue(decoder, record.value);
       order = validate(order);
     } catch (err) {
-      return throwError(() => err).pipe(
-        routeFailure(routesOf(delivery), context ?? firstRound(record), order),
-        map(settledAs),
-      );
+      return routed(err, routesOf(delivery), context ?? firstRound(record), order, settledAs);
     }
     const done = attempt(order);
     if (!isObservable(done)) {
       return settledAs(processed({ order: done.result, attempts: done.attempts }));
     }
+    // Only what the route needs is kept for it, never the delivery: its
+    // record is a view of the fetch response, which a held record must not keep.
     owner = holding(delivery);
+    const routes = routesOf(owner);
     return done.pipe(
-      map(({ result, attempts }) => processed<ProcessedOrder>({ order: result, attempts })),
-      routeFailure(routesOf(delivery), context ?? firstRound(owner.record), order),
-      map(settledAs),
+      map(({ result, attempts }) => settledAs(processed({ order: result, attempts }))),
+      catchError((error: unknown) =>
+        routed(error, routes, context ?? firstRound(owner.record), order, settledAs)
+      ),
     );
   };
+}
+
+// A record's way once it has failed for good (the retry topic or the DLQ),
+// built only then: a record in backoff holds its retries and nothing more.
+function routed(
+  error: unknown,
+  routes: FailureRoutes,
+  context: RetryContext,
+  order: Order | null,
+  settledAs: (outcome: Settled["outcome"]) => Settled,
+): Observable<Settled> {
+  return throwError(() => error).pipe(routeFailure(routes, context, order), map(settledAs));
 }
 
 // The retry context of a record in its first round: the record is its own
