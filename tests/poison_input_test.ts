@@ -7,10 +7,19 @@ import { createCodec } from "../pipeline/avro/avro_codec.ts";
 import { loadSchema } from "../pipeline/avro/load_schema.ts";
 import { replay } from "../pipeline/cli/_dlq_replay.ts";
 import { topicSpecs } from "../pipeline/config.ts";
-import { consumeOrders, type OutcomeReport } from "../pipeline/consumer/order_consumer.ts";
+import {
+  consumeOrders,
+  type ConsumeOrdersOptions,
+  type OutcomeReport,
+} from "../pipeline/consumer/order_consumer.ts";
 import { decodeDeadLetter } from "../pipeline/dead_letter/decode_dead_letter.ts";
 import type { OutboundRecord } from "../pipeline/kafka/kafka_producer.ts";
-import { ensureTopics, roomFor, topicMaxMessageBytes } from "../pipeline/kafka/topics.ts";
+import {
+  committedOffsets,
+  ensureTopics,
+  roomFor,
+  topicMaxMessageBytes,
+} from "../pipeline/kafka/topics.ts";
 import type { Order } from "../pipeline/orders/order.ts";
 import { createTopic, writeRecords } from "./_kafka_helpers.ts";
 import { headerText, readAll, until } from "./_orders.ts";
@@ -44,6 +53,18 @@ function orderWithRawString(field: "orderId" | "product", raw: number[]): Uint8A
   ]);
 }
 
+/** The topics of `topic`, with a DLQ made before the tools sized it: the broker's default limit, as the orders topic. */
+async function withUnsizedDlq(
+  brokers: string[],
+  topic: string,
+  stats?: string,
+): Promise<{ topic: string; dlq: string }> {
+  const dlq = `${topic}-dlq`;
+  await createTopic(brokers, dlq, 1);
+  await ensureTopics(brokers, topicSpecs({ orders: topic, dlq, stats }));
+  return { topic, dlq };
+}
+
 const valid = (orderId: string, price: number): Uint8Array =>
   codec.encode({ orderId, product: "Laptop", price });
 
@@ -52,6 +73,7 @@ async function consumeUntil(
   topic: string,
   dlqTopic: string,
   count: number,
+  more: Partial<ConsumeOrdersOptions> = {},
 ): Promise<OutcomeReport[]> {
   const outcomes: OutcomeReport[] = [];
   const stop = new AbortController();
@@ -65,6 +87,7 @@ async function consumeUntil(
       failRate: 0,
       signal: stop.signal,
       onOutcome: (o) => outcomes.push(o),
+      ...more,
     }),
     { defaultValue: undefined },
   );
@@ -135,12 +158,8 @@ Deno.test("poison at the orders topic's size limit, invalid UTF-8 and overlong s
 
 Deno.test("a dead letter too large for the DLQ is written without its payload, and dlq replay reads the original back", async () => {
   const brokers = await testBrokers();
-  const topic = uniqueTopic("omitted");
-  const dlq = `${topic}-dlq`;
+  const { topic, dlq } = await withUnsizedDlq(brokers, uniqueTopic("omitted"));
   const again = `${topic}-again`;
-  // A DLQ made before the tools sized it: the broker's default limit, as the orders topic.
-  await createTopic(brokers, dlq, 1);
-  await ensureTopics(brokers, topicSpecs({ orders: topic, dlq }));
   await createTopic(brokers, again, 1);
 
   const poison = paddedOrder(1_048_001);
@@ -216,4 +235,27 @@ Deno.test("a dead letter too large for the DLQ is written without its payload, a
   assert.equal(new TextDecoder().decode(replayed.key ?? new Uint8Array()), "K-1");
   assert.equal(headerText(replayed, "x-correlation-id"), "corr-big");
   assert.equal(headerText(replayed, "x-replay-count"), "1");
+});
+
+Deno.test("exactly once: a dead letter too large for the DLQ goes into the transaction without its payload, and the partition moves on", async () => {
+  const brokers = await testBrokers();
+  const stats = `${uniqueTopic("omitted-eos")}-stats`;
+  const { topic, dlq } = await withUnsizedDlq(brokers, uniqueTopic("omitted-eos"), stats);
+  const poison = paddedOrder(1_048_001);
+  await writeRecords(brokers, topic, [{ key: "K-1", value: poison, partition: 1 }]);
+  await writeRecords(brokers, topic, [{ value: valid("ORD-AFTER", 7), partition: 1 }]);
+
+  const more = { exactlyOnce: true, statsTopic: stats, transactionIntervalMs: 200 };
+  const outcomes = await consumeUntil(brokers, topic, dlq, 2, more);
+  assert.deepEqual(outcomes.map((o) => o.outcome), ["dead-lettered", "processed"]);
+
+  // The transaction committed: the slim letter is visible to read-committed
+  // readers, and the group's offset moved past both records.
+  const letters = await readAll(brokers, dlq);
+  assert.equal(letters.length, 1);
+  const letter = decodeDeadLetter(letters[0].value);
+  assert.equal(letter.payloadOmitted, true);
+  assert.equal(letter.payloadSize, poison.byteLength);
+  assert.deepEqual([letter.originalPartition, letter.originalOffset], [1, 0]);
+  assert.equal((await committedOffsets(brokers, `${topic}-group`, topic)).get(1), 2n);
 });

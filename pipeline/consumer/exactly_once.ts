@@ -16,6 +16,7 @@ import {
   type PartitionTransactions,
 } from "../kafka/partition_transactions.ts";
 import type { TopicWrite } from "../kafka/transactional_producer.ts";
+import { errorCode } from "../errors.ts";
 import { coverageOf, isCovered } from "./is_covered.ts";
 import { snapshotRecord } from "./stats_snapshot.ts";
 import type { SnapshotPublisher } from "./stats_snapshots.ts";
@@ -41,8 +42,17 @@ export interface ExactlyOnce {
    * snapshot are read.
    */
   assign(partitions: readonly number[]): Promise<void>;
-  /** Holds a letter of `delivery`'s record for the transaction that covers the record. */
-  hold(delivery: Delivery, target: string, letter: OutboundRecord): Promise<void>;
+  /**
+   * Holds a letter of `delivery`'s record for the transaction that covers the
+   * record. `slim` gives a smaller letter for one that `target` refuses as too
+   * large (a dead letter without its payload); without it such a transaction fails.
+   */
+  hold(
+    delivery: Delivery,
+    target: string,
+    letter: OutboundRecord,
+    slim?: () => OutboundRecord,
+  ): Promise<void>;
   /** The source's commit: the partition's transaction. */
   commit(position: OffsetCommit): Promise<void>;
   close(): Promise<void>;
@@ -53,6 +63,7 @@ interface Held {
   offset: string;
   target: string;
   letter: OutboundRecord;
+  slim?: () => OutboundRecord;
 }
 
 /** Creates the exactly-once writer of one input topic. */
@@ -72,11 +83,11 @@ export function createExactlyOnce(options: ExactlyOnceOptions): ExactlyOnce {
       }
       return transactions.assign(partitions);
     },
-    hold(delivery, target, letter) {
+    hold(delivery, target, letter, slim) {
       const { partition, offset } = delivery.record;
       let list = held.get(partition);
       if (list === undefined) held.set(partition, list = []);
-      list.push({ ledger: delivery.ledger, offset, target, letter });
+      list.push({ ledger: delivery.ledger, offset, target, letter, slim });
       return Promise.resolve();
     },
     async commit(position) {
@@ -96,30 +107,66 @@ export function createExactlyOnce(options: ExactlyOnceOptions): ExactlyOnce {
         (isCovered(coverage, h.offset) ? taken : kept).push(h);
       }
       held.set(partition, kept);
-      const writes = new Map<string, OutboundRecord[]>();
-      for (const h of taken) {
-        let records = writes.get(h.target);
-        if (records === undefined) writes.set(h.target, records = []);
-        records.push(h.letter);
-      }
-      const stats = writes.get(statsTopic) ?? [];
-      writes.set(statsTopic, [...stats, snapshotRecord(snapshot)]);
-      const batch: TopicWrite[] = [...writes].map(([topic, records]) => ({ topic, records }));
-      try {
-        await transactions.writer(partition).commit({
-          writes: batch,
-          offsets: {
-            groupId,
-            topic,
-            partitions: [{ partition, offset: BigInt(snapshot.nextOffset) }],
-          },
-        });
-      } catch (err) {
-        // Aborted: the letters go into the next transaction, with a newer snapshot.
-        held.set(partition, [...taken, ...(held.get(partition) ?? [])]);
-        throw err;
+      const offsets = {
+        groupId,
+        topic,
+        partitions: [{ partition, offset: BigInt(snapshot.nextOffset) }],
+      };
+      for (;;) {
+        try {
+          await transactions.writer(partition).commit({
+            writes: writesOf(taken, statsTopic, snapshotRecord(snapshot)),
+            offsets,
+          });
+          return;
+        } catch (err) {
+          // A letter too large for its topic goes again slimmed (the largest
+          // first), as at least once does; the failed try was aborted.
+          if (errorCode(err) === "RECORD_TOO_LARGE" && slimLargest(taken)) continue;
+          // Aborted: the letters go into the next transaction, with a newer snapshot.
+          held.set(partition, [...taken, ...(held.get(partition) ?? [])]);
+          throw err;
+        }
       }
     },
     close: () => transactions.close(),
   };
+}
+
+// One transaction's writes: the letters by topic, then the snapshot.
+function writesOf(taken: Held[], statsTopic: string, snapshot: OutboundRecord): TopicWrite[] {
+  const writes = new Map<string, OutboundRecord[]>();
+  for (const h of taken) {
+    let records = writes.get(h.target);
+    if (records === undefined) writes.set(h.target, records = []);
+    records.push(h.letter);
+  }
+  writes.set(statsTopic, [...writes.get(statsTopic) ?? [], snapshot]);
+  return [...writes].map(([topic, records]) => ({ topic, records }));
+}
+
+// Replaces the largest letter that can be slimmed by its slim form; false when none is left.
+function slimLargest(taken: Held[]): boolean {
+  let largest: Held | undefined;
+  for (const h of taken) {
+    if (
+      h.slim !== undefined && (largest === undefined || sizeOf(h.letter) > sizeOf(largest.letter))
+    ) {
+      largest = h;
+    }
+  }
+  if (largest === undefined) return false;
+  largest.letter = largest.slim!();
+  largest.slim = undefined;
+  return true;
+}
+
+function sizeOf({ key, value, headers }: OutboundRecord): number {
+  let size = (value?.byteLength ?? 0) +
+    (typeof key === "string" ? key.length : key?.byteLength ?? 0);
+  for (const name in headers) {
+    const header = headers[name];
+    size += name.length + (typeof header === "string" ? header.length : header.byteLength);
+  }
+  return size;
 }

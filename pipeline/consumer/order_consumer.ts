@@ -12,6 +12,7 @@ import { DEFAULTS } from "../config.ts";
 import { fromKafka, type OffsetCommit } from "../kafka/from_kafka.ts";
 import type { Delivery } from "../kafka/kafka_record.ts";
 import { InFlightGate } from "../kafka/in_flight_gate.ts";
+import { withoutPayload } from "../dead_letter/without_payload.ts";
 import { createProducer, type OutboundRecord } from "../kafka/kafka_producer.ts";
 import { CoalescingScheduler } from "../operators/coalescing_scheduler.ts";
 import { createPatientWriter } from "../operators/patient_writer.ts";
@@ -271,13 +272,16 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       routes: eos === undefined ? routes : (delivery: Delivery) => {
         // Exactly once: a record's letters wait for its partition's transaction.
         const writer = delivery.record.topic === topic ? eos.main : eos.retry!;
-        const hold = (target: string) => ({
-          write: (letter: OutboundRecord) => writer.hold(delivery, target, letter),
-        });
+        // A dead letter too large for the DLQ goes without its payload, as at least once.
         return {
           ...routes,
-          deadLetters: hold(dlqTopic),
-          retries: retryTier === undefined ? undefined : hold(retryTier),
+          deadLetters: {
+            write: (letter) =>
+              writer.hold(delivery, dlqTopic, letter, () => withoutPayload(letter)),
+          },
+          retries: retryTier === undefined ? undefined : {
+            write: (letter: OutboundRecord) => writer.hold(delivery, retryTier, letter),
+          },
         };
       },
       retryTopic: retryTier,

@@ -28,6 +28,7 @@ import { retryAsync } from "../retry_async.ts";
 import { createKafka } from "./client.ts";
 import type { OutboundRecord } from "./kafka_producer.ts";
 import { toMessage } from "./_to_message.ts";
+import { toWriteError } from "./_retriable.ts";
 
 /** Offsets to commit for a group: the next offset to read per partition of `topic`. */
 export interface GroupOffsets {
@@ -147,7 +148,16 @@ export async function connectTransactionalProducer(
     try {
       for (const { topic, records } of batch.writes) {
         if (records.length === 0) continue;
-        await transaction.send({ topic, acks: -1, messages: records.map(toMessage) });
+        await transaction.send({ topic, acks: -1, messages: records.map(toMessage) })
+          .catch((error) => {
+            // A record the topic refuses as too large says so by its code, so
+            // that the caller can send a smaller one; other errors stay as they are.
+            const written = toWriteError(
+              error,
+              `Cannot write ${records.length} record(s) to ${topic}`,
+            );
+            throw written.code === "RECORD_TOO_LARGE" ? written : error;
+          });
       }
       await retryStep(() =>
         transaction.sendOffsets({
