@@ -12,7 +12,11 @@ import { catchError, isObservable, map, type Observable, throwError } from "rxjs
 import type { Delivery, KafkaRecord } from "../kafka/kafka_record.ts";
 import { type Decoder, decodeValue } from "../operators/decode.ts";
 import { processed } from "../operators/processed.ts";
-import { attemptWithRetry, type RetryOptions } from "../operators/process_with_retry.ts";
+import {
+  attemptWithRetry,
+  type Processed,
+  type RetryOptions,
+} from "../operators/process_with_retry.ts";
 import type { Order } from "../orders/order.ts";
 import { readRetryContext, type RetryContext } from "../retry/read_retry_context.ts";
 import { type FailureRoutes, routeFailure } from "./route_failure.ts";
@@ -61,37 +65,52 @@ export function createOrderHandler(
     const startedAt = timed ? performance.now() : 0;
     const fromRetryTopic = retryTopic !== undefined && record.topic === retryTopic;
     const context = fromRetryTopic ? readRetryContext(record) : undefined;
-    let owner = delivery;
-    const settledAs = (outcome: Settled["outcome"]): Settled => ({
-      outcome,
-      delivery: owner,
-      startedAt,
-      context,
-      fromRetryTopic,
-    });
     // Decoded once; an order that fails validation still names its fields in the dead letter.
     let order: Order | null = null;
     try {
       order = decodeValue(decoder, record.value);
       order = validate(order);
     } catch (err) {
+      const settledAs = settler(delivery, startedAt, context, fromRetryTopic);
       return routed(err, routesOf(delivery), context ?? firstRound(record), order, settledAs);
     }
     const done = attempt(order);
     if (!isObservable(done)) {
-      return settledAs(processed({ order: done.result, attempts: done.attempts }));
+      // The hot path: no closure, no Observable.
+      const outcome = processed({ order: done.result, attempts: done.attempts });
+      return { outcome, delivery, startedAt, context, fromRetryTopic };
     }
     // Only what the route needs is kept for it, never the delivery: its
     // record is a view of the fetch response, which a held record must not keep.
-    owner = holding(delivery);
-    const routes = routesOf(owner);
-    return done.pipe(
-      map(({ result, attempts }) => settledAs(processed({ order: result, attempts }))),
-      catchError((error: unknown) =>
-        routed(error, routes, context ?? firstRound(owner.record), order, settledAs)
-      ),
-    );
+    const owner = holding(delivery);
+    const settledAs = settler(owner, startedAt, context, fromRetryTopic);
+    return retried(done, routesOf(owner), context ?? firstRound(owner.record), order, settledAs);
   };
+}
+
+// How a record's outcome becomes its Settled.
+function settler(
+  delivery: Delivery,
+  startedAt: number,
+  context: RetryContext | undefined,
+  fromRetryTopic: boolean,
+): (outcome: Settled["outcome"]) => Settled {
+  return (outcome) => ({ outcome, delivery, startedAt, context, fromRetryTopic });
+}
+
+// A record whose first try failed or went async: its retries, then its
+// outcome, or its route once it has failed for good.
+function retried(
+  done: Observable<Processed<Order, Order>>,
+  routes: FailureRoutes,
+  context: RetryContext,
+  order: Order,
+  settledAs: (outcome: Settled["outcome"]) => Settled,
+): Observable<Settled> {
+  return done.pipe(
+    map(({ result, attempts }) => settledAs(processed({ order: result, attempts }))),
+    catchError((error: unknown) => routed(error, routes, context, order, settledAs)),
+  );
 }
 
 // A record's way once it has failed for good (the retry topic or the DLQ),
