@@ -114,7 +114,9 @@ export function formatSummary(
       `ratios hold within this one run only.`,
     "",
   );
+  // A table whose rows did not run (--only) is left out.
   const rowTable = (title: string, table: readonly Row[], withCpu: boolean) => {
+    if (table.length === 0) return;
     lines.push(
       `| ${title} | messages | messages/s |${
         withCpu ? " steady messages/s (10–90%) | CPU µs/message |" : ""
@@ -137,11 +139,14 @@ export function formatSummary(
   rowTable("consumer", summary.consumers, true);
   rowTable("producer", summary.producers, false);
   rowTable("memory (our consumer)", summary.memory, false);
-  lines.push("| latency, produce to aggregate | p50 ms | p99 ms |", "| --- | ---: | ---: |");
-  for (const l of summary.latency) {
-    lines.push(`| ${l.rate} orders/s | ${l.p50Ms.toFixed(1)} | ${l.p99Ms.toFixed(1)} |`);
+  if (summary.latency.length > 0) {
+    lines.push("| latency, produce to aggregate | p50 ms | p99 ms |", "| --- | ---: | ---: |");
+    for (const l of summary.latency) {
+      lines.push(`| ${l.rate} orders/s | ${l.p50Ms.toFixed(1)} | ${l.p99Ms.toFixed(1)} |`);
+    }
+    lines.push("");
   }
-  lines.push("", "| ratio | value | target | met |", "| --- | ---: | --- | --- |");
+  lines.push("| ratio | value | target | met |", "| --- | ---: | --- | --- |");
   for (const r of summary.ratios) {
     lines.push(`| ${r.name} | ${r.value.toFixed(2)} | ${r.target} | ${r.met ? "yes" : "no"} |`);
   }

@@ -43,6 +43,26 @@ import {
 
 const EOS_INTERVAL_MS = DEFAULTS.consumer.transactionIntervalMs;
 
+/** Every row `--only` can name; ds and pcs are the SASL_SSL rows. */
+const ROW_IDS = [
+  "a",
+  "b",
+  "c",
+  "d",
+  "d10",
+  "dk",
+  "dp",
+  "e",
+  "eos",
+  "ds",
+  "m-small",
+  "pa",
+  "pb",
+  "pc",
+  "pcs",
+  "latency",
+] as const;
+
 const HELP =
   `Usage: deno task bench [--messages N] [--quick] [--repeat N] [--only IDS] [--out-dir DIR]
 
@@ -54,8 +74,8 @@ Flags:
   --messages N    messages in the consumer and producer runs (1000000; 20000 with --quick)
   --quick         small and once: checks that every row is measured (CI)
   --repeat N      runs of each contender, alternating (3; 1 with --quick)
-  --only IDS      run only these rows, comma-separated: a b c d d10 dk dp e eos m-small
-                  pa pb pc latency (all)
+  --only IDS      run only these rows, comma-separated (all): ${ROW_IDS.slice(0, 10).join(" ")}
+                  ${ROW_IDS.slice(10).join(" ")}
   --out-dir DIR   where the results file goes (bench/results)
   -h, --help      show this help`;
 
@@ -81,7 +101,7 @@ export async function main(args: string[]): Promise<number> {
   const outDir = flags["out-dir"] ?? new URL("./results", import.meta.url).pathname;
   const latencyMs = quick ? 2_000 : 10_000;
   const log = (line: string) => console.error(`[bench] ${line}`);
-  const only = flags.only === undefined ? undefined : new Set(flags.only.split(","));
+  const only = flags.only === undefined ? undefined : rowIds(flags.only);
   const chosen = (id: string) => only === undefined || only.has(id);
   // Partition order under failures settles tens of records a second: a few
   // thousand of them show its rate without an hour-long run.
@@ -445,7 +465,8 @@ function summarize(
     producers: producerRows,
     memory: memoryRows,
     latency,
-    ratios,
+    // A ratio whose rows did not run (--only) is left out, not shown as NaN.
+    ratios: ratios.filter((r) => Number.isFinite(r.value)),
   };
 }
 
@@ -483,6 +504,17 @@ function recordSize(messages: number): number {
 function rotate<T>(list: readonly T[], by: number): T[] {
   const shift = (by - 1) % list.length;
   return [...list.slice(shift), ...list.slice(0, shift)];
+}
+
+function rowIds(value: string): Set<string> {
+  const ids = value.split(",").map((id) => id.trim()).filter((id) => id !== "");
+  const unknown = ids.filter((id) => !(ROW_IDS as readonly string[]).includes(id));
+  if (ids.length === 0 || unknown.length > 0) {
+    throw new UsageError(
+      `bench: --only takes row ids from ${ROW_IDS.join(" ")}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return new Set(ids);
 }
 
 function wholeFlag(name: string, value: string | undefined, fallback: number, least: number) {
