@@ -5,6 +5,14 @@
  */
 import { type Order, PRODUCTS } from "./order.ts";
 
+/** What of an order does not come from its number or the random source. */
+export interface MakeOrderOptions {
+  /** A prefix naming the producer run, letters and digits; none when omitted. */
+  run?: string;
+  /** When the order was placed, in ms since the epoch; `Date.now()` when omitted. */
+  createdAt?: number;
+}
+
 /**
  * Makes the `n`th order: id `ORD-0001` for `n = 1` (zero-padded to 4 digits,
  * wider past 9999; `ORD-<run>-0001` with a `run` prefix, which keeps ids
@@ -42,7 +50,7 @@ import { type Order, PRODUCTS } from "./order.ts";
 export function makeOrder(
   n: number,
   random: () => number,
-  { run, createdAt = Date.now() }: { run?: string; createdAt?: number } = {},
+  { run, createdAt = Date.now() }: MakeOrderOptions = {},
 ): Order {
   if (!Number.isSafeInteger(n) || n < 1) {
     throw new RangeError(`Cannot make order: 'n' must be a whole number >= 1, got ${n}`);
@@ -94,7 +102,7 @@ export function runPrefix(now: number = Date.now()): string {
  *
  * @param n The message's sequence number, from 1.
  * @param random A source of numbers in [0, 1).
- * @param run A prefix naming the producer run, as for {@link makeOrder}.
+ * @param options `run` and `createdAt` of the order it starts from, as for {@link makeOrder}.
  * @throws {RangeError} When `n` is not a whole number >= 1.
  *
  * @example
@@ -112,9 +120,9 @@ export function runPrefix(now: number = Date.now()): string {
 export function makeBadMessage(
   n: number,
   random: () => number,
-  run?: string,
+  options: MakeOrderOptions = {},
 ): { kind: "poison"; value: Uint8Array } | { kind: "invalid"; value: Order } {
-  const order = makeOrder(n, random, { run });
+  const order = makeOrder(n, random, options);
   const pick = Math.floor(random() * 7);
   switch (pick) {
     case 0:

@@ -129,7 +129,7 @@ export function produceOrders(options: ProduceOrdersOptions): Observable<Produce
     const makeMessage = (): Made => {
       const n = next++;
       if (badRate > 0 && random() < badRate) {
-        const bad = makeBadMessage(n, random, run);
+        const bad = makeBadMessage(n, random, { run });
         const value = bad.kind === "poison" ? bad.value : codec.encode(bad.value);
         const key = bad.kind === "invalid" ? bad.value.orderId : null;
         return {
