@@ -45,6 +45,11 @@ export interface EmbeddedBrokerOptions {
   secure?: boolean;
   /** Port of the SASL_SSL listener; 0 picks a free one. @default 0 */
   securePort?: number;
+  /**
+   * More broker settings, written after ours in `server.properties` (a later
+   * line wins), such as `{ "offset.metadata.max.bytes": "64" }`. @default {}
+   */
+  settings?: Readonly<Record<string, string>>;
 }
 
 /** The SASL_SSL listener of a broker started with `secure`. */
@@ -92,6 +97,7 @@ export async function startEmbeddedBroker(
     onProgress = () => {},
     secure = false,
     securePort: requestedSecurePort = 0,
+    settings = {},
   } = options;
   for (const [label, value] of [["port", requestedPort], ["securePort", requestedSecurePort]]) {
     if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 65535) {
@@ -128,7 +134,8 @@ export async function startEmbeddedBroker(
   const material = secure ? await createSecureMaterial(`${dir}/secure`) : undefined;
   await Deno.writeTextFile(
     `${dir}/server.properties`,
-    serverProperties(host, port, controllerPort, `${dir}/data`, securePort, material),
+    serverProperties(host, port, controllerPort, `${dir}/data`, securePort, material) +
+      Object.entries(settings).map(([name, value]) => `${name}=${value}\n`).join(""),
   );
   await Deno.writeTextFile(`${dir}/log4j2.properties`, LOG4J2);
   const logFile = `${dir}/broker.log`;

@@ -69,10 +69,7 @@ const NOT_AUTHORIZED = new Set([
  */
 export function toWriteError(err: unknown, what: string): KafkaWriteError {
   if (err instanceof KafkaWriteError) return err;
-  const chain: KafkaJsFailure[] = [];
-  for (let e = err as KafkaJsFailure | undefined; e && chain.length < 10; e = e.cause as never) {
-    chain.push(e);
-  }
+  const chain = causeChain(err);
   const root = chain[chain.length - 1] ?? {};
   const types = chain.map((e) => e.type ?? e.name ?? "");
   const reason = root.message ?? String(err);
@@ -90,4 +87,21 @@ export function toWriteError(err: unknown, what: string): KafkaWriteError {
     return new KafkaWriteError("BROKER_UNREACHABLE", `${what}: ${reason}`, { cause: err });
   }
   return new KafkaWriteError("WRITE_REFUSED", `${what}: ${reason}`, { cause: err });
+}
+
+/**
+ * Whether the broker refused an offset commit because its metadata is longer
+ * than its `offset.metadata.max.bytes`.
+ */
+export function isMetadataTooLarge(err: unknown): boolean {
+  return causeChain(err).some((e) => e.type === "OFFSET_METADATA_TOO_LARGE");
+}
+
+// The error and its causes, outermost first (kafkajs wraps its last retry's failure).
+function causeChain(err: unknown): KafkaJsFailure[] {
+  const chain: KafkaJsFailure[] = [];
+  for (let e = err as KafkaJsFailure | undefined; e && chain.length < 10; e = e.cause as never) {
+    chain.push(e);
+  }
+  return chain;
 }

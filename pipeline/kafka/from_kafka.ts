@@ -24,6 +24,7 @@ import { InFlightGate } from "./in_flight_gate.ts";
 import type { Delivery, KafkaRecord } from "./kafka_record.ts";
 import { DEFAULT_METADATA_MAX_BYTES } from "./offset_map.ts";
 import { toRecord } from "./_to_record.ts";
+import { fittingCommit } from "./_fitting_commit.ts";
 import { LedgerBook, type OffsetCommit } from "./_ledger_book.ts";
 import type { OffsetLedger } from "./offset_ledger.ts";
 
@@ -58,7 +59,10 @@ export interface FromKafkaOptions {
   maxBytesPerPartition?: number;
   /** Commit settled offsets this often, in milliseconds. @default DEFAULTS.source.commitIntervalMs */
   commitIntervalMs?: number;
-  /** The broker's `offset.metadata.max.bytes`: commit metadata stays within it. @default 4096 */
+  /**
+   * The broker's `offset.metadata.max.bytes`: commit metadata stays within it.
+   * A broker set lower refuses a commit, which then goes again with less. @default 4096
+   */
   metadataMaxBytes?: number;
   /**
    * Commits one partition's position; `commitOffsets` is the consumer's own
@@ -161,7 +165,8 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       maxWaitTimeInMs: FETCH_WAIT_MS,
     });
     const admin = kafka.admin();
-    const commitOffsets = commitWith(consumer);
+    // A broker set below metadataMaxBytes gets a shorter map, never a failed commit.
+    const commitOffsets = fittingCommit(commitWith(consumer));
     const commit = options.commit
       ? (position: OffsetCommit) => options.commit!(position, commitOffsets)
       : commitOffsets;
