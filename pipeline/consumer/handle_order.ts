@@ -78,7 +78,7 @@ export function createOrderHandler(
     if (!isObservable(done)) {
       // The hot path: no closure, no Observable.
       const outcome = processed({ order: done.result, attempts: done.attempts });
-      return { outcome, delivery, startedAt, context, fromRetryTopic };
+      return settledOf(outcome, delivery, startedAt, context, fromRetryTopic);
     }
     // Only what the route needs is kept for it, never the delivery: its
     // record is a view of the fetch response, which a held record must not keep.
@@ -88,14 +88,25 @@ export function createOrderHandler(
   };
 }
 
-// How a record's outcome becomes its Settled.
+// A record's outcome with what the fold and the settle need of the record.
+function settledOf(
+  outcome: Settled["outcome"],
+  delivery: Delivery,
+  startedAt: number,
+  context: RetryContext | undefined,
+  fromRetryTopic: boolean,
+): Settled {
+  return { outcome, delivery, startedAt, context, fromRetryTopic };
+}
+
+// How a record's later outcome becomes its Settled.
 function settler(
   delivery: Delivery,
   startedAt: number,
   context: RetryContext | undefined,
   fromRetryTopic: boolean,
 ): (outcome: Settled["outcome"]) => Settled {
-  return (outcome) => ({ outcome, delivery, startedAt, context, fromRetryTopic });
+  return (outcome) => settledOf(outcome, delivery, startedAt, context, fromRetryTopic);
 }
 
 // A record whose first try failed or went async: its retries, then its
