@@ -6,14 +6,27 @@
  *
  * @module
  */
-import { defer, identity, merge, type Observable, type SchedulerLike, tap } from "rxjs";
+import {
+  catchError,
+  defer,
+  identity,
+  merge,
+  type Observable,
+  of,
+  type SchedulerLike,
+  switchMap,
+  tap,
+  throwError,
+} from "rxjs";
 import { createOrderDecoder } from "../avro/order_decoder.ts";
 import { DEFAULTS } from "../config.ts";
+import { errorMessage } from "../errors.ts";
 import { fromKafka, type OffsetCommit } from "../kafka/from_kafka.ts";
 import type { Delivery } from "../kafka/kafka_record.ts";
 import { InFlightGate } from "../kafka/in_flight_gate.ts";
 import { withoutPayload } from "../dead_letter/without_payload.ts";
 import { createProducer, type OutboundRecord } from "../kafka/kafka_producer.ts";
+import { topicMaxMessageBytes } from "../kafka/topics.ts";
 import { CoalescingScheduler } from "../operators/coalescing_scheduler.ts";
 import { createPatientWriter } from "../operators/patient_writer.ts";
 import type { Order } from "../orders/order.ts";
@@ -209,7 +222,21 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
   // One bound for both sources: the whole consumer holds at most this many unsettled records.
   const gate = new InFlightGate({ perPartition: maxInFlight, total: maxInFlightTotal });
 
-  return defer(() => {
+  // The retry topic's limit, read once at the start: a retry record over it goes to the DLQ.
+  const retryMaxBytes$: Observable<number | undefined> = retryTier === undefined
+    ? of(undefined)
+    : defer(() => topicMaxMessageBytes(brokers, retryTier)).pipe(catchError((err) =>
+      throwError(() =>
+        new Error(
+          `Cannot consume: cannot read the max.message.bytes of the retry topic ${retryTier}: ${
+            errorMessage(err)
+          }`,
+          { cause: err },
+        )
+      )
+    ));
+
+  return retryMaxBytes$.pipe(switchMap((retryMaxBytes) => {
     const codec = createOrderDecoder();
     // Writes to the DLQ, retry and stats topics ride out a broker outage.
     const writer = createPatientWriter({ timeoutMs: writeTimeoutMs, onWaitChange: onBrokerWait });
@@ -224,6 +251,7 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       retries: retryTier === undefined
         ? undefined
         : { write: (letter: OutboundRecord) => sendTo(retryTier, [letter]) },
+      retryMaxBytes,
       maxRetryRounds,
       retryDelayMs,
       groupId,
@@ -351,5 +379,5 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
         },
       }),
     );
-  });
+  }));
 }

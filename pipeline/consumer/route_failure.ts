@@ -1,14 +1,16 @@
 /**
  * Failure routing: a record that failed goes to the retry topic while its
  * failure is transient and rounds are left, else to the dead-letter topic
- * (without its payload when the letter is too large for that topic).
+ * (without its payload when the letter is too large for that topic). A
+ * retry record too large for the retry topic goes to the dead-letter topic.
  *
  * @module
  */
 import { type OperatorFunction, pipe } from "rxjs";
 import { buildDeadLetter } from "../dead_letter/dead_letter.ts";
 import { writeDeadLetter } from "../dead_letter/write_dead_letter.ts";
-import { classify, DecodeError, errorCode } from "../errors.ts";
+import { classify, DecodeError, errorCode, errorMessage, KafkaWriteError } from "../errors.ts";
+import { recordBatchBytes } from "../kafka/record_size.ts";
 import type { DeadLetterSink } from "../operators/dead_letter_sink.ts";
 import type { Outcome, ProcessedOutcome } from "../operators/outcome.ts";
 import { ProcessingFailure } from "../operators/processing_failure.ts";
@@ -28,6 +30,12 @@ export interface FailureRoutes {
   deadLetters: DeadLetterSink<ReturnType<typeof buildDeadLetter>>;
   /** The retry topic's sink; without it there is no retry tier. */
   retries?: DeadLetterSink<RetryRecord>;
+  /**
+   * The retry topic's `max.message.bytes`: a larger retry record is not
+   * written but dead-lettered, and so is one the sink refuses as too large
+   * (`RECORD_TOO_LARGE`). @default no bound of our own: only the sink's refusal
+   */
+  retryMaxBytes?: number;
   /** Rounds through the retry topic before the DLQ. */
   maxRetryRounds: number;
   /** Wait before each round on the retry topic, in ms. */
@@ -46,7 +54,7 @@ export function routeFailure(
   context: RetryContext,
   order: Order | null,
 ): OperatorFunction<ProcessedOutcome<ProcessedOrder>, Outcome<ProcessedOrder, unknown>> {
-  const { deadLetters, retries, maxRetryRounds, retryDelayMs, groupId } = routes;
+  const { deadLetters, retries, retryMaxBytes, maxRetryRounds, retryDelayMs, groupId } = routes;
   // Another round if the failure is transient and rounds are left; else undefined: the DLQ.
   const nextRound = (error: unknown): RetryRecord | undefined => {
     if (!(error instanceof ProcessingFailure)) return undefined;
@@ -60,13 +68,32 @@ export function routeFailure(
       errorCode: errorCode(error.cause),
     });
   };
-  const deadLetter = (error: unknown) => deadLetterFor(context, error, groupId, order);
+  // Why the retry topic did not take the record, when it did not.
+  let refused: string | undefined;
+  const deadLetter = (error: unknown) => deadLetterFor(context, error, groupId, order, refused);
   const fitting: FailureRoutes["deadLetters"] = {
     write: (letter) => writeDeadLetter(letter, (fit) => deadLetters.write(fit)),
   };
-  return retries === undefined || maxRetryRounds === 0
-    ? toDeadLetter(fitting, deadLetter)
-    : pipe(toRetryTopic(retries, nextRound), toDeadLetter(fitting, deadLetter));
+  if (retries === undefined || maxRetryRounds === 0) return toDeadLetter(fitting, deadLetter);
+  const sized: DeadLetterSink<RetryRecord> = {
+    write: (record) => {
+      const bytes = recordBatchBytes(record);
+      return retryMaxBytes !== undefined && bytes > retryMaxBytes
+        ? Promise.reject(
+          new KafkaWriteError(
+            "RECORD_TOO_LARGE",
+            `its retry record takes ${bytes} bytes, over the retry topic's max.message.bytes (${retryMaxBytes})`,
+          ),
+        )
+        : retries.write(record);
+    },
+  };
+  return pipe(
+    toRetryTopic(sized, nextRound, (refusal) => {
+      refused = `not sent to the retry topic: ${errorMessage(refusal)}`;
+    }),
+    toDeadLetter(fitting, deadLetter),
+  );
 }
 
 // A record that failed in the retry tier is dead-lettered as the original
@@ -76,6 +103,7 @@ function deadLetterFor(
   error: unknown,
   groupId: string,
   order: Order | null,
+  note: string | undefined,
 ): ReturnType<typeof buildDeadLetter> {
   const failure = error instanceof ProcessingFailure ? error : undefined;
   const cause = failure ? failure.cause : error;
@@ -94,5 +122,6 @@ function deadLetterFor(
       : now,
     consumerGroup: groupId,
     order,
+    note,
   });
 }

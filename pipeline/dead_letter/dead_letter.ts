@@ -69,6 +69,11 @@ export interface DeadLetterInput {
   consumerGroup: string;
   /** The order, where the value decoded. */
   order?: { orderId?: unknown; product?: unknown; price?: unknown } | null;
+  /**
+   * Why the record came to the DLQ rather than where its error would have
+   * taken it, after the error message and a semicolon.
+   */
+  note?: string;
 }
 
 const MAX_MESSAGE_LENGTH = 1_000;
@@ -144,7 +149,10 @@ export function buildDeadLetter(input: DeadLetterInput): {
     price: typeof order?.price === "number" ? order.price : null,
     errorClass: errorClass === "fatal" ? "permanent" : errorClass,
     errorCode: errorCode(error),
-    errorMessage: truncate(errorMessage(error), MAX_MESSAGE_LENGTH),
+    errorMessage: truncate(
+      input.note === undefined ? errorMessage(error) : `${errorMessage(error)}; ${input.note}`,
+      MAX_MESSAGE_LENGTH,
+    ),
     stackTrace: error instanceof Error && error.stack
       ? truncate(error.stack, MAX_STACK_TRACE_LENGTH)
       : null,

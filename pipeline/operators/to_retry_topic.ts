@@ -5,7 +5,7 @@
  */
 
 import { catchError, defer, map, type OperatorFunction, throwError } from "rxjs";
-import { DeadLetterWriteError, errorMessage } from "../errors.ts";
+import { DeadLetterWriteError, errorCode, errorMessage } from "../errors.ts";
 import type { DeadLetterSink } from "./dead_letter_sink.ts";
 import type { RetryScheduled } from "./outcome.ts";
 
@@ -16,10 +16,13 @@ import type { RetryScheduled } from "./outcome.ts";
  * gives `undefined` (the error is not worth another round), the error goes on
  * unchanged, to a `toDeadLetter` placed after this operator.
  *
- * A failed write (or a throwing `route`) ends the stream with a
- * `DeadLetterWriteError`, as in `toDeadLetter`: the message's offset is never
- * committed, so it is consumed again after a restart. A `DeadLetterWriteError`
- * from upstream passes through untouched.
+ * A letter the sink refuses as too large (an error with code
+ * `RECORD_TOO_LARGE`) can never be written there: `tooLarge` is told the
+ * refusal, and the error goes on to the `toDeadLetter`, as if `route` had
+ * given `undefined`. Any other failed write (or a throwing `route`) ends the
+ * stream with a `DeadLetterWriteError`, as in `toDeadLetter`: the message's
+ * offset is never committed, so it is consumed again after a restart. A
+ * `DeadLetterWriteError` from upstream passes through untouched.
  *
  * @throws {TypeError} if `sink.write` or `route` is not a function.
  *
@@ -59,6 +62,7 @@ import type { RetryScheduled } from "./outcome.ts";
 export function toRetryTopic<T, F>(
   sink: DeadLetterSink<F>,
   route: (error: unknown) => F | undefined,
+  tooLarge?: (refusal: unknown) => void,
 ): OperatorFunction<T, T | RetryScheduled<F>> {
   if (typeof sink?.write !== "function") {
     throw new TypeError("Cannot schedule retries: 'sink' must have a 'write(letter)' method");
@@ -80,7 +84,13 @@ export function toRetryTopic<T, F>(
     const scheduled: RetryScheduled<F> = { kind: "retry-scheduled", letter, error };
     return defer(() => sink.write(scheduled.letter)).pipe(
       map(() => scheduled),
-      catchError((writeError: unknown) => throwError(() => writeFailed(error, writeError))),
+      catchError((writeError: unknown) => {
+        if (errorCode(writeError) !== "RECORD_TOO_LARGE") {
+          return throwError(() => writeFailed(error, writeError));
+        }
+        tooLarge?.(writeError);
+        return throwError(() => error);
+      }),
     );
   });
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { concatMap, from, lastValueFrom, map, of, toArray } from "rxjs";
-import { DeadLetterWriteError, TransientError } from "../errors.ts";
+import { DeadLetterWriteError, KafkaWriteError, TransientError } from "../errors.ts";
 import { processed } from "./processed.ts";
 import { toDeadLetter } from "./to_dead_letter.ts";
 import { toRetryTopic } from "./to_retry_topic.ts";
@@ -58,6 +58,35 @@ Deno.test("toRetryTopic() stops the stream with DeadLetterWriteError when the wr
     return true;
   });
   assert.deepEqual(written, [], "a failed retry write must not fall back to the dead-letter topic");
+});
+
+Deno.test("toRetryTopic() sends a letter the sink refuses as too large on to toDeadLetter, and tells why", async () => {
+  const refusals: unknown[] = [];
+  const dead: Array<[number, string]> = [];
+  const tooLarge = new KafkaWriteError("RECORD_TOO_LARGE", "the record is too large");
+  const outcomes = await lastValueFrom(
+    from([-1, 3]).pipe(
+      concatMap((n) =>
+        of(n).pipe(
+          map(fail),
+          map(processed),
+          toRetryTopic(
+            { write: () => Promise.reject(tooLarge) },
+            () => n,
+            (refusal) => refusals.push(refusal),
+          ),
+          toDeadLetter(
+            { write: (l: [number, string]) => (dead.push(l), Promise.resolve()) },
+            (err) => [n, String(err)],
+          ),
+        )
+      ),
+      toArray(),
+    ),
+  );
+  assert.deepEqual(outcomes.map((o) => o.kind), ["dead-lettered", "processed"]);
+  assert.deepEqual(dead, [[-1, "TransientError: busy -1"]], "the letter names the first error");
+  assert.deepEqual(refusals, [tooLarge]);
 });
 
 Deno.test("toRetryTopic() treats a throwing route as a failed write", async () => {
