@@ -148,7 +148,7 @@ export function attemptWithRetry<T, R>(
   }
   if (!Number.isInteger(count) || count < 0) {
     throw new RangeError(
-      `Cannot retry: 'count' must be a whole number >= 0 (a message in backoff holds back its partition, so it must end), got ${
+      `Cannot retry: 'count' must be a whole number >= 0 (a message in backoff holds back its key or its partition, so it must end), got ${
         String(count)
       }`,
     );
