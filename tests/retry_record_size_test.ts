@@ -40,7 +40,7 @@ function nearLimit(orderId: string, limit: number): OutboundRecord {
 
 async function run(
   label: string,
-  more: Partial<ConsumeOrdersOptions> & { statsTopic?: string } = {},
+  more: Partial<ConsumeOrdersOptions> = {},
 ): Promise<void> {
   const { brokers, orders, retry, dlq } = await withUnsizedRetryTopic(label, more.statsTopic);
   const limit = await topicMaxMessageBytes(brokers, retry);
