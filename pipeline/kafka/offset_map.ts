@@ -1,16 +1,29 @@
 /**
  * The settled offsets beyond a partition's committed offset, as a short
- * ASCII string for the offset commit's metadata. Two encodings, the smaller
- * kept, behind a leading format character so the format can change later:
+ * ASCII string for the offset commit's metadata:
  *
- * - `r`: run lengths, alternating unsettled and settled, from the committed
- *   offset on (which is unsettled by definition), as unsigned LEB128 varints;
- * - `b`: a bitset, bit `i` set when `committed + 1 + i` is settled.
+ *     om1 <format> <check> <base64 of the map>     (written without spaces)
  *
- * Both are base64 after the format character. A map that does not fit the
- * size bound keeps its lowest settled offsets that do: the ones left out are
- * processed again after a restart, which at-least-once allows, and the commit
- * itself never fails because of its metadata.
+ * - `om1`: this map, version 1. Metadata without it (another tool's, or
+ *   empty) records nothing.
+ * - the format, the smaller of two kept:
+ *   - `r`: run lengths, alternating unsettled and settled, from the
+ *     committed offset on (which is unsettled by definition), as unsigned
+ *     LEB128 varints;
+ *   - `b`: a bitset, bit `i` set when `committed + 1 + i` is settled.
+ * - the check: six characters of a 32-bit FNV-1a hash of the committed
+ *   offset, the format and the map. A map read back with another offset
+ *   (the group was reset or moved by another tool) or with bytes that are
+ *   not ours (a tool that also starts with `om1`) records nothing.
+ *
+ * A map that records nothing costs a repeat, never a loss: those records are
+ * processed again, which at-least-once allows. Skipping a record that was
+ * never processed would lose it, so anything doubtful reads as nothing.
+ *
+ * A map that does not fit the size bound keeps its lowest settled offsets
+ * that do, and so does one that reaches past {@link MAX_MAP_SPAN}: the ones
+ * left out are processed again after a restart, and the commit itself never
+ * fails because of its metadata.
  *
  * @module
  */
@@ -18,8 +31,18 @@
 /** Kafka's default `offset.metadata.max.bytes`. */
 export const DEFAULT_METADATA_MAX_BYTES = 4096;
 
+/**
+ * How far beyond the committed offset a map reaches, at most: reading one
+ * back never takes more than this many offsets, whatever the metadata says.
+ */
+export const MAX_MAP_SPAN = 1 << 20;
+
+const MARK = "om1";
 const RUNS = "r";
 const BITSET = "b";
+const CHECK_LENGTH = 6;
+// The mark, the format and the check: what every map adds to its bytes.
+const HEAD_LENGTH = MARK.length + 1 + CHECK_LENGTH;
 
 /**
  * Encodes `settled` (ascending offsets, each above `committed`) to at most
@@ -32,6 +55,7 @@ const BITSET = "b";
  *
  * const metadata = encodeOffsetMap(100, [102, 103, 107]);
  * assert.deepEqual(decodeOffsetMap(100, metadata), [102, 103, 107]);
+ * assert.deepEqual(decodeOffsetMap(101, metadata), []); // read back with another offset
  * assert.equal(encodeOffsetMap(100, []), "");
  * ```
  */
@@ -45,42 +69,62 @@ export function encodeOffsetMap(
       `Cannot encode the offset map: 'maxBytes' must be a whole number >= 0, got ${maxBytes}`,
     );
   }
-  if (settled.length === 0) return "";
-  const full = smallest(committed, settled, settled.length);
-  if (full.length <= maxBytes) return full;
-  // The largest prefix of `settled` whose encoding fits; both encodings grow
-  // with the prefix, so a binary search finds it.
-  let fits = 0;
-  let tooBig = settled.length;
-  while (tooBig - fits > 1) {
-    const middle = (fits + tooBig) >>> 1;
-    if (smallest(committed, settled, middle).length <= maxBytes) fits = middle;
-    else tooBig = middle;
+  // Offsets past the span are left out, as reading the map back would drop them.
+  let inSpan = settled.length;
+  while (inSpan > 0 && settled[inSpan - 1] - committed > MAX_MAP_SPAN) inSpan--;
+  const room = maxBytes - HEAD_LENGTH;
+  if (inSpan === 0 || room <= 0) return "";
+  let fits = inSpan;
+  if (smallest(committed, settled, inSpan).body.length > room) {
+    // The largest prefix of `settled` whose encoding fits; both encodings
+    // grow with the prefix, so a binary search finds it.
+    fits = 0;
+    let tooBig = inSpan;
+    while (tooBig - fits > 1) {
+      const middle = (fits + tooBig) >>> 1;
+      if (smallest(committed, settled, middle).body.length <= room) fits = middle;
+      else tooBig = middle;
+    }
+    if (fits === 0) return "";
   }
-  return fits === 0 ? "" : smallest(committed, settled, fits);
+  const { format, body } = smallest(committed, settled, fits);
+  return MARK + format + check(committed, format, body) + body;
 }
 
 /**
- * The settled offsets that `metadata` records beyond `committed`, ascending.
- * Metadata that is not ours (another tool's, or empty) records none.
+ * The settled offsets that `metadata` records beyond `committed`, ascending,
+ * none beyond `committed + MAX_MAP_SPAN`. Metadata that is not a map of
+ * this offset (another tool's, empty, or written at another offset) records
+ * none.
  */
 export function decodeOffsetMap(committed: number, metadata: string | null | undefined): number[] {
-  if (!metadata) return [];
+  if (!metadata?.startsWith(MARK) || metadata.length <= HEAD_LENGTH) return [];
+  const format = metadata[MARK.length];
+  const body = metadata.slice(HEAD_LENGTH);
+  if (metadata.slice(MARK.length + 1, HEAD_LENGTH) !== check(committed, format, body)) return [];
   let bytes: Uint8Array;
   try {
-    bytes = fromBase64(metadata.slice(1));
+    bytes = fromBase64(body);
   } catch {
     return [];
   }
-  const format = metadata[0];
+  if (format === BITSET) return fromBitset(committed, bytes);
+  if (format === RUNS) return fromRuns(committed, bytes);
+  return [];
+}
+
+function fromBitset(committed: number, bytes: Uint8Array): number[] {
   const offsets: number[] = [];
-  if (format === BITSET) {
-    for (let i = 0; i < bytes.length * 8; i++) {
-      if (bytes[i >> 3] & (1 << (i & 7))) offsets.push(committed + 1 + i);
-    }
-    return offsets;
+  const bits = Math.min(bytes.length * 8, MAX_MAP_SPAN);
+  for (let i = 0; i < bits; i++) {
+    if (bytes[i >> 3] & (1 << (i & 7))) offsets.push(committed + 1 + i);
   }
-  if (format !== RUNS) return [];
+  return offsets;
+}
+
+function fromRuns(committed: number, bytes: Uint8Array): number[] {
+  const offsets: number[] = [];
+  const end = committed + MAX_MAP_SPAN;
   let position = committed;
   let settledRun = false;
   let value = 0;
@@ -89,10 +133,15 @@ export function decodeOffsetMap(committed: number, metadata: string | null | und
     value += (byte & 0x7f) * 2 ** shift;
     if (byte & 0x80) {
       shift += 7;
+      // Longer than any offset's varint: not a map this code wrote.
+      if (shift > 49) return [];
       continue;
     }
-    if (settledRun) { for (let i = 0; i < value; i++) offsets.push(position + i); }
+    if (settledRun) {
+      for (let i = 0; i < value && position + i <= end; i++) offsets.push(position + i);
+    }
     position += value;
+    if (position > end) break;
     settledRun = !settledRun;
     value = 0;
     shift = 0;
@@ -100,14 +149,30 @@ export function decodeOffsetMap(committed: number, metadata: string | null | und
   return offsets;
 }
 
-function smallest(committed: number, settled: readonly number[], count: number): string {
-  const runs = RUNS + toBase64(runLengths(committed, settled, count));
+// A 32-bit FNV-1a hash of the committed offset, the format and the body, as
+// six base64 characters: it ties a map to the offset it was written for.
+function check(committed: number, format: string, body: string): string {
+  let hash = 0x811c9dc5;
+  const text = `${committed}${format}${body}`;
+  for (let i = 0; i < text.length; i++) {
+    hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  }
+  return toBase64(Uint8Array.of(hash >>> 24, hash >>> 16, hash >>> 8, hash)).slice(0, CHECK_LENGTH);
+}
+
+// The smaller encoding of the first `count` settled offsets, in base64.
+function smallest(
+  committed: number,
+  settled: readonly number[],
+  count: number,
+): { format: string; body: string } {
+  const runs = toBase64(runLengths(committed, settled, count));
   const span = settled[count - 1] - committed;
   // A bitset is one bit per offset of the span: skip building it when the
   // run lengths are already shorter than its size.
-  if (Math.ceil(Math.ceil(span / 8) / 3) * 4 + 1 >= runs.length) return runs;
-  const bits = BITSET + toBase64(bitset(committed, settled, count));
-  return bits.length < runs.length ? bits : runs;
+  if (Math.ceil(Math.ceil(span / 8) / 3) * 4 >= runs.length) return { format: RUNS, body: runs };
+  const bits = toBase64(bitset(committed, settled, count));
+  return bits.length < runs.length ? { format: BITSET, body: bits } : { format: RUNS, body: runs };
 }
 
 function runLengths(committed: number, settled: readonly number[], count: number): Uint8Array {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { decodeOffsetMap, encodeOffsetMap } from "./offset_map.ts";
+import { decodeOffsetMap, encodeOffsetMap, MAX_MAP_SPAN } from "./offset_map.ts";
 
 Deno.test("encodeOffsetMap() round-trips runs and scattered offsets", () => {
   const cases: Array<[number, number[]]> = [
@@ -15,9 +15,9 @@ Deno.test("encodeOffsetMap() round-trips runs and scattered offsets", () => {
 
 Deno.test("encodeOffsetMap() keeps the smaller of run lengths and a bitset", () => {
   const long = Array.from({ length: 10_000 }, (_, i) => 1 + i);
-  assert.equal(encodeOffsetMap(0, long)[0], "r", "one long run");
+  assert.ok(encodeOffsetMap(0, long).startsWith("om1r"), "one long run");
   const scattered = Array.from({ length: 4000 }, (_, i) => 1 + i * 2);
-  assert.equal(encodeOffsetMap(0, scattered)[0], "b", "every other offset");
+  assert.ok(encodeOffsetMap(0, scattered).startsWith("om1b"), "every other offset");
 });
 
 Deno.test("encodeOffsetMap() keeps the lowest offsets that fit the bound", () => {
@@ -31,9 +31,52 @@ Deno.test("encodeOffsetMap() keeps the lowest offsets that fit the bound", () =>
 });
 
 Deno.test("decodeOffsetMap() records nothing for metadata that is not ours", () => {
-  for (const metadata of ["", null, undefined, "hello", "r!!", "x" + btoa("abc")]) {
-    assert.deepEqual(decodeOffsetMap(0, metadata), []);
+  const others = [
+    ...["", null, undefined, "hello", "r!!", "x" + btoa("abc"), "om1", "om1r"],
+    // Words another tool may write, which read as a bitset behind a letter
+    // did mark offsets settled before maps carried a mark and a check.
+    ...["bloop", "blue", "rollout-7", "bAAAACj/8A8z"],
+    // Confluent Parallel Consumer's bitset and run-length maps (magic bytes
+    // 'l', 'n' and 'o', then the payload, all in base64) start with a "b".
+    ...[0x6c, 0x6e, 0x6f].map((magic) => btoa(String.fromCharCode(magic, 0, 0, 0, 40, 0xff, 0xf0))),
+    // Maps of the version before the mark.
+    ...["r" + btoa(String.fromCharCode(1, 3)), "b" + btoa(String.fromCharCode(0xff))],
+  ];
+  for (const metadata of others) {
+    assert.deepEqual(decodeOffsetMap(0, metadata), [], String(metadata));
   }
+});
+
+Deno.test("decodeOffsetMap() records nothing when read back with another offset or changed", () => {
+  const metadata = encodeOffsetMap(1000, [1002, 1003, 1010]);
+  assert.deepEqual(decodeOffsetMap(1000, metadata), [1002, 1003, 1010]);
+  // The group's offset was moved (a reset, another tool) and the map kept.
+  for (const committed of [0, 999, 1001, 10_000]) {
+    assert.deepEqual(decodeOffsetMap(committed, metadata), [], `read at ${committed}`);
+  }
+  // Any one character changed.
+  for (let i = 0; i < metadata.length; i++) {
+    const changed = metadata.slice(0, i) + (metadata[i] === "A" ? "B" : "A") +
+      metadata.slice(i + 1);
+    assert.deepEqual(decodeOffsetMap(1000, changed), [], changed);
+  }
+});
+
+Deno.test("a map reaches at most MAX_MAP_SPAN beyond the committed offset", () => {
+  // One unsettled record, then a run far longer than the span.
+  const long = Array.from({ length: MAX_MAP_SPAN + 5000 }, (_, i) => 2 + i);
+  const recorded = decodeOffsetMap(0, encodeOffsetMap(0, long));
+  assert.equal(recorded.length, MAX_MAP_SPAN - 1);
+  assert.deepEqual(recorded, long.slice(0, MAX_MAP_SPAN - 1));
+  // Nothing in the span: nothing to record.
+  assert.equal(encodeOffsetMap(0, [MAX_MAP_SPAN + 1]), "");
+  // Every other offset as far as the bitset goes: the span still holds.
+  const scattered = Array.from({ length: MAX_MAP_SPAN }, (_, i) => 1 + i * 2);
+  const wide = encodeOffsetMap(0, scattered, 1 << 20);
+  assert.ok(wide.startsWith("om1b"));
+  const kept = decodeOffsetMap(0, wide);
+  assert.deepEqual(kept, scattered.slice(0, kept.length));
+  assert.ok(kept[kept.length - 1] <= MAX_MAP_SPAN);
 });
 
 Deno.test("encodeOffsetMap() refuses a negative bound", () => {
