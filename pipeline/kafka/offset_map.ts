@@ -74,11 +74,11 @@ export function encodeOffsetMap(
   while (inSpan > 0 && settled[inSpan - 1] - committed > MAX_MAP_SPAN) inSpan--;
   const room = maxBytes - HEAD_LENGTH;
   if (inSpan === 0 || room <= 0) return "";
-  let fits = inSpan;
-  if (smallest(committed, settled, inSpan).body.length > room) {
+  let map = smallest(committed, settled, inSpan);
+  if (map.body.length > room) {
     // The largest prefix of `settled` whose encoding fits; both encodings
     // grow with the prefix, so a binary search finds it.
-    fits = 0;
+    let fits = 0;
     let tooBig = inSpan;
     while (tooBig - fits > 1) {
       const middle = (fits + tooBig) >>> 1;
@@ -86,9 +86,9 @@ export function encodeOffsetMap(
       else tooBig = middle;
     }
     if (fits === 0) return "";
+    map = smallest(committed, settled, fits);
   }
-  const { format, body } = smallest(committed, settled, fits);
-  return MARK + format + check(committed, format, body) + body;
+  return MARK + map.format + check(committed, map.format, map.body) + map.body;
 }
 
 /**
