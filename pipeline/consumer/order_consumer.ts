@@ -114,8 +114,17 @@ export interface ConsumeOrdersOptions {
   exactlyOnce?: boolean;
   /** How often each partition's transaction commits in exactly-once mode, in ms. @default DEFAULTS.consumer.transactionIntervalMs */
   transactionIntervalMs?: number;
-  /** Told when a snapshot could not be read or written (the next one tries again). */
+  /**
+   * Told when a snapshot could not be read or written (the next one tries
+   * again). With `statsTopic`, a commit goes with its snapshot, and a failed
+   * commit is told here too.
+   */
   onSnapshotError?: (error: unknown) => void;
+  /**
+   * Told when an offset commit failed without `statsTopic` (the next one
+   * tries again; until one lands, a restart repeats what settled since).
+   */
+  onCommitError?: (error: unknown) => void;
   /**
    * The retry topic (as many partitions as `topic`). When set, a transient
    * failure that outlasts the in-process retries goes there, due
@@ -183,6 +192,7 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     exactlyOnce = false,
     transactionIntervalMs = CONSUMER.transactionIntervalMs,
     onSnapshotError,
+    onCommitError,
     retryTopic,
     retryGroupId = `${groupId}-retry`,
     retryDelayMs = CONSUMER.retryDelayMs,
@@ -318,16 +328,19 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
 
     // A partition's offset moves only to the position of its acknowledged snapshot.
     // Exactly once: the partition's transaction, every `transactionIntervalMs`.
+    // Without snapshots, the consumer's own commit; its failures are told to onCommitError.
     const commitThrough = (publisher?: SnapshotPublisher, writer?: ExactlyOnce) =>
-      publisher && {
-        commit: (position: OffsetCommit, commitOffsets: (c: OffsetCommit) => Promise<void>) =>
-          (writer ? writer.commit(position) : publisher.commitThrough(position, commitOffsets))
-            .catch((err) => {
-              onSnapshotError?.(err);
-              throw err;
-            }),
-        commitIntervalMs: writer ? transactionIntervalMs : snapshotIntervalMs,
-      };
+      publisher
+        ? {
+          commit: (position: OffsetCommit, commitOffsets: (c: OffsetCommit) => Promise<void>) =>
+            (writer ? writer.commit(position) : publisher.commitThrough(position, commitOffsets))
+              .catch((err) => {
+                onSnapshotError?.(err);
+                throw err;
+              }),
+          commitIntervalMs: writer ? transactionIntervalMs : snapshotIntervalMs,
+        }
+        : { onCommitError };
     // On assignment, exactly once fences zombies before anything is read.
     const assignTo = (source: string, writer?: ExactlyOnce, told?: (p: number[]) => void) =>
       (writer || told) &&

@@ -344,8 +344,29 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
   });
 }
 
+// The consumer's own commit. kafkajs's `commitOffsets` resolves without
+// committing when its consumer is not running (between a crash and its
+// restart, as after a broker outage), and so does a commit that failed while
+// it stopped; only its COMMIT_OFFSETS event, emitted before the call
+// resolves, says that the broker took the commit. A commit that was not sent
+// fails, so the ledger does not count it as done and the next one sends it.
 function commitWith(consumer: Consumer): (commit: OffsetCommit) => Promise<void> {
   return async ({ topic, partition, offset, metadata }) => {
-    await consumer.commitOffsets([{ topic, partition, offset, metadata }]);
+    let taken = false;
+    const stopListening = consumer.on(consumer.events.COMMIT_OFFSETS, ({ payload }) => {
+      taken ||= payload.topics.some((t) =>
+        t.topic === topic && t.partitions.some((p) => Number(p.partition) === partition)
+      );
+    });
+    try {
+      await consumer.commitOffsets([{ topic, partition, offset, metadata }]);
+    } finally {
+      stopListening();
+    }
+    if (!taken) {
+      throw new Error(
+        `the commit of ${topic}/${partition} at offset ${offset} was not sent: the Kafka consumer is not running (it restarts after a broker error); the next commit tries again`,
+      );
+    }
   };
 }
