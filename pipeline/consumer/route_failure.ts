@@ -75,10 +75,11 @@ export function routeFailure(
     write: (letter) => writeDeadLetter(letter, (fit) => deadLetters.write(fit)),
   };
   if (retries === undefined || maxRetryRounds === 0) return toDeadLetter(fitting, deadLetter);
-  const sized: DeadLetterSink<RetryRecord> = {
+  // Without a bound of our own, only the sink's refusal says a record is too large.
+  const sized: DeadLetterSink<RetryRecord> = retryMaxBytes === undefined ? retries : {
     write: (record) => {
       const bytes = recordBatchBytes(record);
-      return retryMaxBytes !== undefined && bytes > retryMaxBytes
+      return bytes > retryMaxBytes
         ? Promise.reject(
           new KafkaWriteError(
             "RECORD_TOO_LARGE",
