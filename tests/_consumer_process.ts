@@ -74,6 +74,12 @@ export function startConsumer(args: string[], denoFlags: readonly string[] = [])
         };
         const timer = setTimeout(async () => {
           waiters.delete(check);
+          // Its stderr is whole only once it ends: a consumer still running is killed for it.
+          try {
+            child.kill("SIGKILL");
+          } catch {
+            // it had ended already
+          }
           reject(new Error(`consumer output never matched; stderr:\n${await stderr}`));
         }, timeoutMs);
         waiters.add(check);

@@ -267,6 +267,14 @@ export async function main(args: string[]): Promise<number> {
       if (errorClass(err) === "fatal") snapshotFailed.error(err);
       else say(`stats snapshot: ${errorMessage(err)}`);
     },
+    // Offsets moved back (or a crash between a snapshot and its commit) skip
+    // what the snapshot counts: said once, so a run that processes nothing is explained.
+    onCoveredStart: ({ topic, partition, offset, nextOffset }) =>
+      say(
+        `${topic}/${partition} starts at offset ${offset}, but the group's snapshot in ` +
+          `${config.statsTopic} counts offsets ${offset} to ${nextOffset - 1n} already: they are ` +
+          "skipped, not processed again (a new --group processes them)",
+      ),
     onAssignment: (partitions) =>
       say(
         partitions.length === 0

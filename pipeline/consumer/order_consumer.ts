@@ -41,10 +41,10 @@ import type { OutcomeReport } from "./outcome_report.ts";
 import { createExactlyOnce, type ExactlyOnce } from "./exactly_once.ts";
 import { createOutcomeFold } from "./fold_outcome.ts";
 import { loadLatestSnapshots } from "./load_latest_snapshots.ts";
-import { createPartitionStarts } from "./partition_starts.ts";
+import { type CoveredStart, createPartitionStarts } from "./partition_starts.ts";
 import { createSnapshotPublisher, type SnapshotPublisher } from "./stats_snapshots.ts";
 
-export type { OutcomeReport };
+export type { CoveredStart, OutcomeReport };
 
 const { consumer: CONSUMER } = DEFAULTS;
 
@@ -126,6 +126,14 @@ export interface ConsumeOrdersOptions {
    */
   onCommitError?: (error: unknown) => void;
   /**
+   * Told, once per assignment, when a partition starts below what its
+   * latest snapshot covers (the group's offsets were moved back, or a crash
+   * came between a snapshot and its commit): the records below the
+   * snapshot's `nextOffset` are counted already, and are settled without
+   * being processed again. Needs `statsTopic`.
+   */
+  onCoveredStart?: (start: CoveredStart) => void;
+  /**
    * The retry topic (as many partitions as `topic`). When set, a transient
    * failure that outlasts the in-process retries goes there, due
    * `retryDelayMs` later, instead of to the DLQ, and this consumer also
@@ -193,6 +201,7 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     transactionIntervalMs = CONSUMER.transactionIntervalMs,
     onSnapshotError,
     onCommitError,
+    onCoveredStart,
     retryTopic,
     retryGroupId = `${groupId}-retry`,
     retryDelayMs = CONSUMER.retryDelayMs,
@@ -270,6 +279,7 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     const starts = statsTopic === undefined ? undefined : createPartitionStarts({
       load: () => loadLatestSnapshots({ brokers, statsTopic, groupId }),
       onError: onSnapshotError,
+      onCoveredStart,
     });
     const publisher = (
       snapshotTopic: string,

@@ -32,6 +32,20 @@ export interface PartitionStart {
   readonly coverage: SnapshotCoverage;
 }
 
+/**
+ * An assignment that starts below what its partition's snapshot covers: the
+ * group's offsets were moved back, or a crash came after a snapshot and
+ * before the commit that goes with it.
+ */
+export interface CoveredStart {
+  readonly topic: string;
+  readonly partition: number;
+  /** The offset of the assignment's first record. */
+  readonly offset: bigint;
+  /** The snapshot's `nextOffset`: every record below it is counted already. */
+  readonly nextOffset: bigint;
+}
+
 /** Options for {@link createPartitionStarts}. */
 export interface PartitionStartsOptions {
   /**
@@ -41,6 +55,11 @@ export interface PartitionStartsOptions {
   load(): Promise<ReadonlyMap<string, StatsSnapshot>>;
   /** Told when a load fails; it is tried again after `retryMs`. */
   onError?: (error: unknown) => void;
+  /**
+   * Told, once per assignment, when it starts below its snapshot's
+   * `nextOffset`: the records up to there are settled here, not processed.
+   */
+  onCoveredStart?: (start: CoveredStart) => void;
   /** @default 1000 */
   retryMs?: number;
 }
@@ -97,7 +116,7 @@ interface Entry {
  * ```
  */
 export function createPartitionStarts(options: PartitionStartsOptions): PartitionStarts {
-  const { load, onError, retryMs = 1000 } = options;
+  const { load, onError, onCoveredStart, retryMs = 1000 } = options;
   const entries = new WeakMap<LedgerPosition, Entry>();
   const latest = new Map<string, PartitionStart>();
   let epochs = 0;
@@ -109,6 +128,7 @@ export function createPartitionStarts(options: PartitionStartsOptions): Partitio
     if (reading || queued.length === 0) return;
     reading = true;
     const batch: typeof queued = [];
+    const covered: CoveredStart[] = [];
     try {
       // Each try serves every ledger queued so far, those that came during the wait too.
       const snapshots = await retryAsync(() => {
@@ -128,10 +148,17 @@ export function createPartitionStarts(options: PartitionStartsOptions): Partitio
         entry.start = start;
         latest.set(key, start);
         release();
+        const first = BigInt(delivery.record.offset);
+        if (first < start.coverage.nextOffset) {
+          const { topic, partition } = delivery.record;
+          covered.push({ topic, partition, offset: first, nextOffset: start.coverage.nextOffset });
+        }
       }
     } finally {
       reading = false;
     }
+    // Told once every record of the batch is released: a throw there holds nothing back.
+    for (const start of covered) onCoveredStart?.(start);
     void readQueued();
   };
 

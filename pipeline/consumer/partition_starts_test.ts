@@ -72,3 +72,35 @@ Deno.test("a new ledger of a partition is a new assignment: a later epoch, loade
   assert.ok(starts.startOf(second)!.epoch > starts.startOf(first)!.epoch);
   assert.equal(starts.current("orders", 0)?.ledger, second);
 });
+
+Deno.test("an assignment that starts below its snapshot's nextOffset is told once, after its covered records are settled; one at or above it, or without a snapshot, is not", async () => {
+  const told: Array<{ partition: number; offset: bigint; nextOffset: bigint; settled: number }> =
+    [];
+  const ledgers = new Map<number, OffsetLedger>();
+  const starts = createPartitionStarts({
+    // Partition 1 has the snapshot (nextOffset 3); partition 2 has none.
+    load: () => Promise.resolve(new Map([["orders:1", snapshot]])),
+    onCoveredStart: ({ topic, partition, offset, nextOffset }) => {
+      assert.equal(topic, "orders");
+      told.push({ partition, offset, nextOffset, settled: ledgers.get(partition)!.nextOffset });
+    },
+  });
+  const source = new Subject<Delivery>();
+  source.pipe(starts.skipCovered).subscribe();
+  // Moved back to 1: offsets 1 and 2 are counted already.
+  const movedBack = new OffsetLedger(1);
+  ledgers.set(1, movedBack);
+  for (const offset of [1, 2, 3]) source.next(delivery(movedBack, 1, offset));
+  const fresh = new OffsetLedger(0);
+  ledgers.set(2, fresh);
+  source.next(delivery(fresh, 2, 0));
+  await tick();
+  assert.deepEqual(told, [{ partition: 1, offset: 1n, nextOffset: 3n, settled: 3 }]);
+
+  // The next assignment of partition 1 starts where its snapshot ends: nothing to tell.
+  const atSnapshot = new OffsetLedger(3);
+  ledgers.set(1, atSnapshot);
+  source.next(delivery(atSnapshot, 1, 3));
+  await tick();
+  assert.equal(told.length, 1);
+});
