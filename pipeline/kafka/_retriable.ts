@@ -4,6 +4,7 @@
 // Writes tell those apart from the ones no wait can mend (toWriteError).
 import { KafkaWriteError } from "../errors.ts";
 import { retryAsync } from "../retry_async.ts";
+import { errorChain } from "./_error_chain.ts";
 
 /** Options for {@link retryRetriable}. */
 export interface RetryRetriableOptions {
@@ -20,12 +21,9 @@ export interface RetryRetriableOptions {
  * cause, or the end of kafkajs's own retries of such an error.
  */
 export function isRetriableKafkaError(err: unknown): boolean {
-  let root = err as { retriable?: boolean; name?: string; cause?: unknown } | undefined;
-  if (root?.name === "KafkaJSNumberOfRetriesExceeded") return true;
-  while (root?.cause && typeof root.cause === "object") {
-    root = root.cause as typeof root;
-  }
-  return root?.retriable === true;
+  const chain = errorChain(err);
+  if (chain[0]?.name === "KafkaJSNumberOfRetriesExceeded") return true;
+  return chain.at(-1)?.retriable === true;
 }
 
 /**
@@ -45,14 +43,6 @@ export function retryRetriable<T>(
   });
 }
 
-interface KafkaJsFailure {
-  name?: string;
-  type?: string;
-  retriable?: boolean;
-  cause?: unknown;
-  message?: string;
-}
-
 const TOO_LARGE = new Set(["MESSAGE_TOO_LARGE", "RECORD_LIST_TOO_LARGE"]);
 const NOT_AUTHORIZED = new Set([
   "TOPIC_AUTHORIZATION_FAILED",
@@ -69,7 +59,7 @@ const NOT_AUTHORIZED = new Set([
  */
 export function toWriteError(err: unknown, what: string): KafkaWriteError {
   if (err instanceof KafkaWriteError) return err;
-  const chain = causeChain(err);
+  const chain = errorChain(err);
   const root = chain[chain.length - 1] ?? {};
   const types = chain.map((e) => e.type ?? e.name ?? "");
   const reason = root.message ?? String(err);
@@ -94,14 +84,5 @@ export function toWriteError(err: unknown, what: string): KafkaWriteError {
  * than its `offset.metadata.max.bytes`.
  */
 export function isMetadataTooLarge(err: unknown): boolean {
-  return causeChain(err).some((e) => e.type === "OFFSET_METADATA_TOO_LARGE");
-}
-
-// The error and its causes, outermost first (kafkajs wraps its last retry's failure).
-function causeChain(err: unknown): KafkaJsFailure[] {
-  const chain: KafkaJsFailure[] = [];
-  for (let e = err as KafkaJsFailure | undefined; e && chain.length < 10; e = e.cause as never) {
-    chain.push(e);
-  }
-  return chain;
+  return errorChain(err).some((e) => e.type === "OFFSET_METADATA_TOO_LARGE");
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { BrokerError } from "../errors.ts";
+import { errorChain } from "./_error_chain.ts";
 import { type KafkaSecurity, registeredSaslUsers, securityFor } from "./kafka_security.ts";
 
 const UNTRUSTED =
@@ -29,13 +30,13 @@ const NOT_TLS =
  * ```
  */
 export function explainConnectionError(err: unknown): BrokerError | undefined {
-  const chain = [...causes(err)];
+  const chain = errorChain(err);
   // The outer errors repeat the message of the inner one without its address.
   const broker = chain.map((c) => c.broker).find((b): b is string => typeof b === "string");
   const security = broker ? securityFor([broker]) : undefined;
   const at = broker ? ` at ${broker}` : "";
   const where = broker ?? "the broker";
-  for (const { name, message } of chain) {
+  for (const { name, message = "" } of chain) {
     if (name === "KafkaJSSASLAuthenticationError") {
       return fail(
         `authentication failed for user ${saslUser(security)}${at}: ${saslReason(message)}`,
@@ -66,24 +67,6 @@ export function explainConnectionError(err: unknown): BrokerError | undefined {
     }
   }
   return undefined;
-}
-
-interface Cause {
-  name: string;
-  message: string;
-  broker?: unknown;
-}
-
-// kafkajs wraps the failure of the last retry in `originalError` or `cause`.
-function* causes(err: unknown): Generator<Cause> {
-  const seen = new Set<unknown>();
-  let current = err;
-  while (current instanceof Error && !seen.has(current)) {
-    seen.add(current);
-    yield current as Error & Cause;
-    const next = current as { originalError?: unknown; cause?: unknown };
-    current = next.originalError ?? next.cause;
-  }
 }
 
 function saslUser(security: KafkaSecurity | undefined): string {

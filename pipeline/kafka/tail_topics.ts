@@ -18,6 +18,7 @@ import { createKafka } from "./client.ts";
 import type { KafkaRecord } from "./kafka_record.ts";
 import { retryAsync } from "../retry_async.ts";
 import { retryRetriable } from "./_retriable.ts";
+import { errorChain } from "./_error_chain.ts";
 import { runTopicReader } from "./run_topic_reader.ts";
 
 /** One topic to watch. */
@@ -150,18 +151,14 @@ async function tailForever(
 /** The failure in one line: its message and, for kafkajs's wrapped retries, the root cause. */
 function oneLine(err: unknown): string {
   let text = err instanceof Error ? err.message : String(err);
-  let cause = (err as { cause?: unknown })?.cause;
-  while (cause instanceof Error) {
+  for (const cause of errorChain(err).slice(1)) {
+    if (!(cause instanceof Error)) break;
     if (!text.includes(cause.message)) text += `: ${cause.message}`;
-    cause = (cause as { cause?: unknown }).cause;
   }
   return text.replace(/\s+/g, " ").trim();
 }
 
 /** Whether the broker said the topic is not there (kafkajs's UNKNOWN_TOPIC_OR_PARTITION). */
 function missingTopic(err: unknown): boolean {
-  for (let e = err as { type?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.type === "UNKNOWN_TOPIC_OR_PARTITION") return true;
-  }
-  return false;
+  return errorChain(err).some((e) => e.type === "UNKNOWN_TOPIC_OR_PARTITION");
 }

@@ -29,6 +29,7 @@ import { createKafka } from "./client.ts";
 import type { OutboundRecord } from "./kafka_producer.ts";
 import { toMessage } from "./_to_message.ts";
 import { toWriteError } from "./_retriable.ts";
+import { errorChain } from "./_error_chain.ts";
 
 /** Offsets to commit for a group: the next offset to read per partition of `topic`. */
 export interface GroupOffsets {
@@ -295,27 +296,19 @@ const TRANSACTION_BACKOFF: BackoffOptions = {
   jitter: "none",
 };
 
-/** An error and the causes it wraps (kafkajs wraps the last error when its retries run out). */
-function* chain(error: unknown): Generator<Record<string, unknown>> {
-  for (let e = error, depth = 0; e && typeof e === "object" && depth < 5; depth++) {
-    yield e as Record<string, unknown>;
-    e = (e as { cause?: unknown }).cause;
-  }
-}
-
 /** Broker errors that mean a newer producer holds the transactional id. */
 const FENCED = new Set(["INVALID_PRODUCER_EPOCH", "PRODUCER_FENCED"]);
 const FENCED_CODES = new Set([47, 90]);
 
 function isFenced(error: unknown): boolean {
-  for (const e of chain(error)) {
+  for (const e of errorChain(error)) {
     if (FENCED.has(e.type as string) || FENCED_CODES.has(e.code as number)) return true;
   }
   return false;
 }
 
 function isRetriable(error: unknown): boolean {
-  for (const e of chain(error)) if (e.retriable === true) return true;
+  for (const e of errorChain(error)) if (e.retriable === true) return true;
   return false;
 }
 
