@@ -30,6 +30,7 @@ import { runCommand, VERBOSE_HELP } from "../command/run_command.ts";
 import { describeStartPoints } from "./_start_points.ts";
 import { applySecurity, SECURITY_HELP, SECURITY_SETTINGS } from "../kafka/security_flags.ts";
 import { SHARED_SETTINGS } from "./_shared_settings.ts";
+import { quietRepeats } from "./_repeats.ts";
 import { stopOnSignals } from "./_signals.ts";
 import { brokerWait, formatStatus, formatSummary } from "./_status.ts";
 
@@ -192,6 +193,8 @@ export async function main(args: string[]): Promise<number> {
     if (live) write("\r\x1b[2K");
     console.error(`consume: ${line}`);
   };
+  // A failure tried again every second (a snapshot, a commit) is said once per window.
+  const sayOnce = quietRepeats(say);
   const points = await groupStartPoints(config.brokers, config.group, config.topic);
   for (
     const line of describeStartPoints(config.group, config.topic, points, config.fromBeginning)
@@ -265,7 +268,7 @@ export async function main(args: string[]): Promise<number> {
       // stops the consumer as a dead letter would; anything else is tried
       // again with the next snapshot.
       if (errorClass(err) === "fatal") snapshotFailed.error(err);
-      else say(`stats snapshot: ${errorMessage(err)}`);
+      else sayOnce(`stats snapshot: ${errorMessage(err)}`);
     },
     // Offsets moved back (or a crash between a snapshot and its commit) skip
     // what the snapshot counts: said once, so a run that processes nothing is explained.
