@@ -6,7 +6,7 @@
 import avro from "avsc";
 
 /** Where the `.avsc` files live, found from this file so any working directory works. */
-const SCHEMAS_DIR = new URL("../../schemas/", import.meta.url);
+export const SCHEMAS_DIR = new URL("../../schemas/", import.meta.url);
 
 /**
  * Reads a `.avsc` file and parses it into an avsc `Type`.
@@ -32,6 +32,24 @@ const SCHEMAS_DIR = new URL("../../schemas/", import.meta.url);
  * ```
  */
 export function loadSchema(nameOrPath: string | URL): avro.Type {
+  return loadSchemaFile(nameOrPath).type;
+}
+
+/** A schema file as written and as parsed: {@link loadSchemaFile} reads it once for both. */
+export interface SchemaFile {
+  /** The file's JSON, as written (with attributes avsc does not keep). */
+  readonly json: unknown;
+  /** The parsed type, as {@link loadSchema} gives it. */
+  readonly type: avro.Type;
+}
+
+/**
+ * Reads a `.avsc` file once into its JSON and its parsed type; names and
+ * errors as {@link loadSchema}.
+ *
+ * @throws {Error} When the file cannot be read or is not a valid Avro schema.
+ */
+export function loadSchemaFile(nameOrPath: string | URL): SchemaFile {
   const url = schemaUrl(nameOrPath);
   let text: string;
   try {
@@ -42,7 +60,12 @@ export function loadSchema(nameOrPath: string | URL): avro.Type {
     });
   }
   try {
-    return avro.Type.forSchema(JSON.parse(text), { omitRecordMethods: true });
+    const json: unknown = JSON.parse(text);
+    // avsc is given a copy, so the JSON stays as written whatever it does with it.
+    const type = avro.Type.forSchema(structuredClone(json) as avro.Schema, {
+      omitRecordMethods: true,
+    });
+    return { json, type };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new Error(`Cannot load schema '${nameOrPath}': ${url.href} is not valid: ${reason}`, {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { loadSchema } from "./load_schema.ts";
+import { loadSchema, loadSchemaFile } from "./load_schema.ts";
 
 Deno.test("loadSchema() finds a schema by its bare name", () => {
   const type = loadSchema("order");
@@ -27,4 +27,24 @@ Deno.test("loadSchema() works from any working directory", () => {
 
 Deno.test("loadSchema() names the schema it cannot find", () => {
   assert.throws(() => loadSchema("no-such-schema"), /Cannot load schema 'no-such-schema'/);
+});
+
+Deno.test("loadSchemaFile() gives the file's JSON as written, with attributes avsc does not keep, beside its type", () => {
+  const { json, type } = loadSchemaFile("order.v2");
+  assert.equal(type.name, "com.orders.Order");
+  const fields = (json as { fields: Array<{ name: string; promotedFrom?: string }> }).fields;
+  assert.equal(fields.find((f) => f.name === "price")?.promotedFrom, "float");
+});
+
+Deno.test("loadSchemaFile() names a file that is not JSON", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".avsc" });
+  try {
+    await Deno.writeTextFile(path, "{ not json");
+    assert.throws(
+      () => loadSchemaFile(path),
+      /Cannot load schema '.*\.avsc': file:.* is not valid/,
+    );
+  } finally {
+    await Deno.remove(path);
+  }
 });

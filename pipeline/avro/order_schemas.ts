@@ -4,7 +4,7 @@
  * @module
  */
 import type avro from "avsc";
-import { loadSchema } from "./load_schema.ts";
+import { loadSchemaFile, SCHEMAS_DIR } from "./load_schema.ts";
 import { type SchemaFingerprint, schemaFingerprint } from "./schema_fingerprint.ts";
 
 /**
@@ -54,13 +54,12 @@ export function loadOrderSchemas(dir?: string): readonly OrderSchema[] {
   const folder = dir === undefined ? SCHEMAS_DIR : new URL(`file://${dir.replace(/\/?$/, "/")}`);
   return ORDER_SCHEMA_FILES.map((file, i) => {
     const url = new URL(file, folder);
-    const type = loadSchema(url);
-    const json = JSON.parse(Deno.readTextFileSync(url));
-    return Object.freeze({ version: i + 1, file, type, json, ...schemaFingerprint(type) });
+    const { json, type } = loadSchemaFile(url);
+    // An order schema is a record: its JSON is an object (avsc has just parsed it as one).
+    const record = json as Record<string, unknown>;
+    return Object.freeze({ version: i + 1, file, type, json: record, ...schemaFingerprint(type) });
   });
 }
-
-const SCHEMAS_DIR = new URL("../../schemas/", import.meta.url);
 
 /**
  * The schema of `version` among `schemas`.
