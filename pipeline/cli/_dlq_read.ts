@@ -35,13 +35,19 @@ export interface DlqFilter {
 
 const utf8 = new TextDecoder();
 
-export function toEntry(record: KafkaRecord): DlqEntry {
-  let letter: DeadLetter | null = null;
-  let problem: string | null = null;
-  try {
-    letter = decodeDeadLetter(record.value);
-  } catch (err) {
-    problem = `not a dead-letter envelope: ${errorMessage(err)}`;
+/**
+ * A DLQ record as the subcommands show and filter it. `decoded` is its
+ * envelope when the caller has decoded it already (null: it is not one).
+ */
+export function toEntry(record: KafkaRecord, decoded?: DeadLetter | null): DlqEntry {
+  let letter: DeadLetter | null = decoded ?? null;
+  let problem: string | null = decoded === null ? "not a dead-letter envelope" : null;
+  if (decoded === undefined) {
+    try {
+      letter = decodeDeadLetter(record.value);
+    } catch (err) {
+      problem = `not a dead-letter envelope: ${errorMessage(err)}`;
+    }
   }
   let headers: DeadLetterHeaders = {};
   try {

@@ -29,7 +29,8 @@ export function replay(options: ReplayOptions): Promise<ReplaySummary> {
     brokers: options.brokers,
     dlqTopic: options.dlqTopic,
     group: options.group,
-    select: ({ record }) => matches(toEntry(record), filter),
+    // The replay has decoded the letter already: it is not decoded again.
+    select: ({ record, letter }) => matches(toEntry(record, letter), filter),
     to: options.to,
     maxReplays,
     limit: filter.limit,
