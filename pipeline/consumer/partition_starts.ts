@@ -157,9 +157,10 @@ export function createPartitionStarts(options: PartitionStartsOptions): Partitio
     } finally {
       reading = false;
     }
-    // Told once every record of the batch is released: a throw there holds nothing back.
-    for (const start of covered) onCoveredStart?.(start);
     void readQueued();
+    // Told once the batch's records are released and the next read has begun,
+    // so a callback that throws holds no record back.
+    for (const start of covered) onCoveredStart?.(start);
   };
 
   const skipCovered: OperatorFunction<Delivery, Delivery> = (source) =>

@@ -104,3 +104,36 @@ Deno.test("an assignment that starts below its snapshot's nextOffset is told onc
   await tick();
   assert.equal(told.length, 1);
 });
+
+Deno.test("a covered-start callback that throws holds back no record, of its partition or of one that waited for the next load", async () => {
+  const starts = createPartitionStarts({
+    // A load takes a while, so a second partition's first record comes during it.
+    load: () => tick(5).then(() => new Map([["orders:1", snapshot]])),
+    onCoveredStart: () => {
+      throw new Error("a caller's bug");
+    },
+  });
+  const rejections: unknown[] = [];
+  const onRejection = (event: PromiseRejectionEvent) => {
+    event.preventDefault();
+    rejections.push(event.reason);
+  };
+  globalThis.addEventListener("unhandledrejection", onRejection);
+  try {
+    const source = new Subject<Delivery>();
+    const passed: string[] = [];
+    source.pipe(starts.skipCovered).subscribe((d) =>
+      passed.push(`${d.record.partition}@${d.record.offset}`)
+    );
+    const movedBack = new OffsetLedger(0);
+    for (const offset of [0, 3]) source.next(delivery(movedBack, 1, offset));
+    await tick(1);
+    source.next(delivery(new OffsetLedger(0), 2, 0));
+    await tick(50);
+    assert.deepEqual(passed, ["1@3", "2@0"]);
+    assert.equal(movedBack.nextOffset, 3, "the covered records are settled");
+    assert.equal(rejections.length, 1, "the throw is not swallowed");
+  } finally {
+    globalThis.removeEventListener("unhandledrejection", onRejection);
+  }
+});
