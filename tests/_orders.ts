@@ -27,16 +27,20 @@ export async function readAll(brokers: readonly string[], topic: string): Promis
   return records;
 }
 
-/** Resolves once `ready()` is true, checking every 50 ms; rejects after `timeoutMs`. */
+/**
+ * Resolves once `ready()` is true (or resolves true), checking every
+ * `everyMs`; rejects after `timeoutMs`.
+ */
 export async function until(
-  ready: () => boolean,
+  ready: () => boolean | Promise<boolean>,
   what: string,
   timeoutMs = 60_000,
+  everyMs = 50,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!ready()) {
+  while (!(await ready())) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
 

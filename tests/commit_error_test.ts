@@ -36,13 +36,14 @@ Deno.test("a commit that fails while the broker is down is told to onCommitError
     // The last order fails until the broker is down, so it settles, and its
     // partition's position moves, only when no commit can land.
     let brokerDown = false;
-    const committedTo = async (offset: number, what: string) => {
-      const deadline = Date.now() + 90_000;
-      while ((await committedOffsets(brokers, groupId, topics.orders)).get(0) !== BigInt(offset)) {
-        if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    };
+    const committedTo = (offset: number, what: string) =>
+      until(
+        async () =>
+          (await committedOffsets(brokers, groupId, topics.orders)).get(0) === BigInt(offset),
+        what,
+        90_000,
+        200,
+      );
     done = lastValueFrom(
       consumeOrders({
         brokers,
