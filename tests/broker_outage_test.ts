@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { createCodec } from "../pipeline/avro/avro_codec.ts";
 import { loadSchema } from "../pipeline/avro/load_schema.ts";
-import { type RunningBroker, startEmbeddedBroker } from "../pipeline/broker/embedded_broker.ts";
+import { type RunningBroker } from "../pipeline/broker/embedded_broker.ts";
+import { startOwnBroker } from "./_own_broker.ts";
 import { topicSpecs } from "../pipeline/config.ts";
 import { decodeDeadLetter } from "../pipeline/dead_letter/decode_dead_letter.ts";
 import type { OutboundRecord } from "../pipeline/kafka/kafka_producer.ts";
@@ -47,12 +48,12 @@ async function withOwnBroker(
   ) => Promise<void>,
 ) {
   const dir = await Deno.makeTempDir({ prefix: `outage-${label}-` });
-  const first = await startEmbeddedBroker({ dir });
+  const first = await startOwnBroker({ dir });
   const broker = {
     current: first,
     // The same data and the same port: to clients, the same broker come back.
     restart: async () => {
-      broker.current = await startEmbeddedBroker({ dir, port: first.port });
+      broker.current = await startOwnBroker({ dir, port: first.port });
     },
     args: [] as string[],
   };

@@ -6,7 +6,8 @@
 // The broker is this test's own, stopped and started again on the same data.
 import assert from "node:assert/strict";
 import { lastValueFrom } from "rxjs";
-import { type RunningBroker, startEmbeddedBroker } from "../pipeline/broker/embedded_broker.ts";
+import { type RunningBroker } from "../pipeline/broker/embedded_broker.ts";
+import { startOwnBroker } from "./_own_broker.ts";
 import { topicSpecs } from "../pipeline/config.ts";
 import { consumeOrders } from "../pipeline/consumer/order_consumer.ts";
 import { committedOffsets, ensureTopics } from "../pipeline/kafka/topics.ts";
@@ -18,7 +19,7 @@ const HELD = `ORD-${ORDERS - 1}`;
 
 Deno.test("a commit that fails while the broker is down is told to onCommitError and sent again after it", async () => {
   const dir = await Deno.makeTempDir({ prefix: "commit-error-" });
-  let broker: RunningBroker = await startEmbeddedBroker({ dir });
+  let broker: RunningBroker = await startOwnBroker({ dir });
   const brokers = [broker.brokers];
   const topics = { orders: "commit-error-orders", dlq: "commit-error-dlq" };
   const groupId = "commit-error-group";
@@ -73,7 +74,7 @@ Deno.test("a commit that fails while the broker is down is told to onCommitError
     await until(() => errors.length > 0, "a failed commit told to onCommitError", 90_000);
     assert.ok(errors[0] instanceof Error, String(errors[0]));
 
-    broker = await startEmbeddedBroker({ dir, port: broker.port });
+    broker = await startOwnBroker({ dir, port: broker.port });
     await committedTo(ORDERS, "the commit after the outage");
   } finally {
     stop.abort();

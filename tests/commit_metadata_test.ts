@@ -4,7 +4,7 @@
 import { ok } from "node:assert/strict";
 import { createCodec } from "../pipeline/avro/avro_codec.ts";
 import { loadSchema } from "../pipeline/avro/load_schema.ts";
-import { startEmbeddedBroker } from "../pipeline/broker/embedded_broker.ts";
+import { startOwnBroker } from "./_own_broker.ts";
 import { readCommittedLedgers } from "../pipeline/kafka/read_committed_ledgers.ts";
 import type { Order } from "../pipeline/orders/order.ts";
 import { outcomes, startConsumer } from "./_consumer_process.ts";
@@ -14,7 +14,7 @@ const codec = createCodec<Order>(loadSchema("order"));
 const ORDERS = 4_000;
 
 Deno.test("a broker that takes 64 bytes of commit metadata: commits carry the map that fits, and a restart skips what it records", async () => {
-  const broker = await startEmbeddedBroker({ settings: { "offset.metadata.max.bytes": "64" } });
+  const broker = await startOwnBroker({ settings: { "offset.metadata.max.bytes": "64" } });
   try {
     const brokers = [broker.brokers];
     const [topic, dlqTopic, groupId] = ["small-metadata", "small-metadata-dlq", "small-metadata-g"];

@@ -2,7 +2,7 @@
 // fresh broker it waits, then shows orders and dead letters; with the broker's
 // JVM stopped it says it is waiting, and after the restart it recovers by itself.
 import assert from "node:assert/strict";
-import { startEmbeddedBroker } from "../pipeline/broker/embedded_broker.ts";
+import { startOwnBroker } from "./_own_broker.ts";
 import { serveDashboard } from "../pipeline/cli/_serve_dashboard.ts";
 import type { DashboardView } from "../pipeline/dashboard/dashboard_state.ts";
 import { buildDeadLetter } from "../pipeline/dead_letter/dead_letter.ts";
@@ -84,12 +84,12 @@ Deno.test({
     const dir = await Deno.makeTempDir({ prefix: "dashboard-cold-broker-" });
     const port = freePort();
     const brokers = [`127.0.0.1:${port}`];
-    let broker: Awaited<ReturnType<typeof startEmbeddedBroker>> | undefined;
+    let broker: Awaited<ReturnType<typeof startOwnBroker>> | undefined;
     let restarted: Deno.ChildProcess | undefined;
     const dashboard = serveDashboard({ brokers, port: 0, topics: TOPICS });
     try {
       // The dashboard serves before the broker answers, and says it waits.
-      const starting = startEmbeddedBroker({ port, dir });
+      const starting = startOwnBroker({ port, dir });
       const early = await health(dashboard.url);
       assert.equal(early.status, 503);
       broker = await starting;

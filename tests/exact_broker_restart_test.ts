@@ -3,7 +3,7 @@
 // count every order once, with the exact sum. The broker is this test's own
 // (the approach of dashboard_cold_broker_test.ts).
 import { ok } from "node:assert/strict";
-import { startEmbeddedBroker } from "../pipeline/broker/embedded_broker.ts";
+import { startOwnBroker } from "./_own_broker.ts";
 import { waitForBroker } from "../pipeline/kafka/wait_for_broker.ts";
 import { assertExact, prepareBacklog, waitUntil } from "./_crash_loop.ts";
 import { type ConsumerProcess, outcomes, startConsumer } from "./_consumer_process.ts";
@@ -29,11 +29,11 @@ for (
     const dir = await Deno.makeTempDir({ prefix: "exact-broker-restart-" });
     const port = freePort();
     const brokers = [`127.0.0.1:${port}`];
-    let broker: Awaited<ReturnType<typeof startEmbeddedBroker>> | undefined;
+    let broker: Awaited<ReturnType<typeof startOwnBroker>> | undefined;
     let restarted: Deno.ChildProcess | undefined;
     const consumers: ConsumerProcess[] = [];
     try {
-      broker = await startEmbeddedBroker({ port, dir });
+      broker = await startOwnBroker({ port, dir });
       const backlog = await prepareBacklog({
         brokers,
         label: "exact-broker",

@@ -9,6 +9,7 @@
  * @module
  */
 import { errorMessage } from "../pipeline/errors.ts";
+import { quietNegativeTimeoutWarning } from "../pipeline/kafka/quiet_negative_timeout_warning.ts";
 import {
   announceBroker,
   BROKER_ANNOUNCED,
@@ -18,6 +19,8 @@ import {
 import { ensureChromium } from "./ensure_chromium.ts";
 
 async function main(args: string[]): Promise<number> {
+  // The runner is an entry point: the broker's readiness check goes through kafkajs.
+  quietNegativeTimeoutWarning();
   const chromium = await ensureChromium();
   if (!chromium.ok) {
     console.error(chromium.line);

@@ -2,7 +2,8 @@
 // `secure` (what `broker start --secure` runs), its plaintext and SASL_SSL
 // listeners side by side, driven through the commands as a user runs them.
 import assert from "node:assert/strict";
-import { type RunningBroker, startEmbeddedBroker } from "../pipeline/broker/embedded_broker.ts";
+import { type RunningBroker } from "../pipeline/broker/embedded_broker.ts";
+import { startOwnBroker } from "./_own_broker.ts";
 import { createSecureMaterial } from "../pipeline/broker/_secure_listener.ts";
 import { ConfigError } from "../pipeline/errors.ts";
 import { securityFor } from "../pipeline/kafka/kafka_security.ts";
@@ -51,7 +52,7 @@ function assertOneLine(result: Run, pattern: RegExp) {
 }
 
 Deno.test("a broker started with --secure serves every task through SASL_SSL", async (t) => {
-  const broker = await startEmbeddedBroker({
+  const broker = await startOwnBroker({
     secure: true,
     heap: "384m",
     onProgress: (line) => console.error(`[secure broker] ${line}`),
