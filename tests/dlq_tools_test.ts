@@ -88,7 +88,9 @@ Deno.test("dlq replay sends dead letters back once the fault is gone: processed,
     const first = await runReplay(brokers, dlq, `${dlq}-replay`);
     assert.deepEqual([first.sent, first.parked, first.complete], [2, 0, true]);
     await until(() => processedIds().length === 3, "the replayed orders to be processed");
-    const replayed = outcomes.filter((o) => o.orderId?.startsWith("F-"));
+    const replayed = outcomes.filter((o) =>
+      o.outcome === "processed" && o.orderId?.startsWith("F-")
+    );
     assert.deepEqual(replayed.map((o) => o.correlationId).sort(), ["corr-F-1", "corr-F-2"]);
 
     const second = await runReplay(brokers, dlq, `${dlq}-replay`);

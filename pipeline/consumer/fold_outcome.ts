@@ -38,6 +38,7 @@ export const EMPTY_STATS: ConsumerStats = Object.freeze({
  *   outcome: { kind: "processed", value: { order: { orderId: "ORD-1", product: "Desk", price: 10 }, attempts: 2 } },
  *   delivery: { record: { partition: 0 }, ledger: { nextOffset: 8, settledBeyond: () => [] } },
  *   fromRetryTopic: false,
+ *   failedOrder: null,
  * } as unknown as Settled;
  * const stats = foldOutcome(EMPTY_STATS, settled);
  * assert.equal(stats.processed, 1);
@@ -69,6 +70,7 @@ export function foldOutcome(stats: ConsumerStats, settled: Settled): ConsumerSta
  *   outcome: { kind: "processed", value: { order: { orderId: "ORD-8", product: "Desk", price: 3 }, attempts: 1 } },
  *   delivery: { record: { partition: 0 }, ledger },
  *   fromRetryTopic: false,
+ *   failedOrder: null,
  * } as unknown as Settled;
  * assert.equal(fold(EMPTY_STATS, settled).partitions[0].aggregate.count, 8);
  * ```

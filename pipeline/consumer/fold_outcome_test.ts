@@ -13,7 +13,7 @@ function settledOf(outcomes: Settled["outcome"][], partition = 0, fromRetryTopic
   );
   return deliveries.map((delivery, i): Settled => {
     delivery.settle();
-    return { outcome: outcomes[i], delivery, startedAt: 0, fromRetryTopic };
+    return { outcome: outcomes[i], delivery, startedAt: 0, fromRetryTopic, failedOrder: null };
   });
 }
 
@@ -76,6 +76,7 @@ Deno.test("foldOutcome() takes the partition's position from its ledger, not the
     delivery: deliveries[2],
     startedAt: 0,
     fromRetryTopic: false,
+    failedOrder: null,
   };
   const stats = foldOutcome(EMPTY_STATS, settled);
   assert.equal(stats.partitions[0].nextOffset, "0");

@@ -71,19 +71,20 @@ export function createOrderHandler(
       order = decodeValue(decoder, record.value);
       order = validate(order);
     } catch (err) {
-      const settledAs = settler(delivery, startedAt, context, fromRetryTopic);
+      // Not reported by its order: one that failed validation may hold anything.
+      const settledAs = settler(delivery, startedAt, context, fromRetryTopic, null);
       return routed(err, routesOf(delivery), context ?? firstRound(record), order, settledAs);
     }
     const done = attempt(order);
     if (!isObservable(done)) {
       // The hot path: no closure, no Observable.
       const outcome = processed({ order: done.result, attempts: done.attempts });
-      return settledOf(outcome, delivery, startedAt, context, fromRetryTopic);
+      return settledOf(outcome, delivery, startedAt, context, fromRetryTopic, null);
     }
     // Only what the route needs is kept for it, never the delivery: its
     // record is a view of the fetch response, which a held record must not keep.
     const owner = holding(delivery);
-    const settledAs = settler(owner, startedAt, context, fromRetryTopic);
+    const settledAs = settler(owner, startedAt, context, fromRetryTopic, order);
     return retried(done, routesOf(owner), context ?? firstRound(owner.record), order, settledAs);
   };
 }
@@ -95,8 +96,10 @@ function settledOf(
   startedAt: number,
   context: RetryContext | undefined,
   fromRetryTopic: boolean,
+  order: Order | null,
 ): Settled {
-  return { outcome, delivery, startedAt, context, fromRetryTopic };
+  const failedOrder = outcome.kind === "processed" ? null : order;
+  return { outcome, delivery, startedAt, context, fromRetryTopic, failedOrder };
 }
 
 // How a record's later outcome becomes its Settled.
@@ -105,8 +108,9 @@ function settler(
   startedAt: number,
   context: RetryContext | undefined,
   fromRetryTopic: boolean,
+  order: Order | null,
 ): (outcome: Settled["outcome"]) => Settled {
-  return (outcome) => settledOf(outcome, delivery, startedAt, context, fromRetryTopic);
+  return (outcome) => settledOf(outcome, delivery, startedAt, context, fromRetryTopic, order);
 }
 
 // A record whose first try failed or went async: its retries, then its

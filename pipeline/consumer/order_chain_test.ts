@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { from, type Observable } from "rxjs";
+import { from, lastValueFrom, type Observable } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { TransientError } from "../errors.ts";
 import type { Order } from "../orders/order.ts";
@@ -105,6 +105,48 @@ Deno.test("keyless records wait for nothing in key ordering", () => {
     { partition: 0, key: null, order: order("N2") },
   ], (id) => (id === "N1" ? 1 : 0));
   assert.deepEqual(reports.map((r) => r.orderId), ["N2", "N1"]);
+});
+
+Deno.test("a failed record is reported by its order once it validated, and without one when it did not", async () => {
+  const reports: OutcomeReport[] = [];
+  const handle = createOrderHandler({
+    decoder: orderCodec,
+    validate: validateOrder,
+    process: (o) => {
+      if (o.orderId === "A1") throw new TransientError("A1 timed out");
+      return o;
+    },
+    retry: { count: 1, backoff: { baseDelay: 1 } },
+    routes: {
+      deadLetters: { write: () => Promise.resolve() },
+      maxRetryRounds: 0,
+      retryDelayMs: 0,
+      groupId: "g",
+    },
+  });
+  const { deliveries } = testDeliveries([
+    { partition: 0, key: "A", order: order("A1", 12.5) },
+    { partition: 0, key: "P", bytes: new Uint8Array([0xff]) },
+    { partition: 0, key: "I", order: order("I1", -3) },
+    { partition: 0, key: "B", order: order("B1", 7) },
+  ]);
+  await lastValueFrom(
+    from(deliveries).pipe(
+      orderChain({ ordering: "key", handle, onOutcome: (r) => reports.push(r) }),
+    ),
+  );
+  const byOffset = Object.fromEntries(
+    reports.map(({ offset, outcome, orderId, price, errorClass }) => [
+      offset,
+      { outcome, orderId, price, errorClass },
+    ]),
+  );
+  assert.deepEqual(byOffset, {
+    0: { outcome: "dead-lettered", orderId: "A1", price: 12.5, errorClass: "transient" },
+    1: { outcome: "dead-lettered", orderId: null, price: null, errorClass: "poison" },
+    2: { outcome: "dead-lettered", orderId: null, price: null, errorClass: "permanent" },
+    3: { outcome: "processed", orderId: "B1", price: 7, errorClass: null },
+  });
 });
 
 Deno.test("the committed position never passes a record in backoff", () => {

@@ -18,6 +18,7 @@ export interface OutcomeReport {
   /** Its round in the retry tier: 0 on the main topic. */
   round: number;
   outcome: "processed" | "dead-lettered" | "retry-scheduled";
+  /** The order's id and price; null for a record that did not decode or validate. */
   orderId: string | null;
   price: number | null;
   /** Processing attempts over every round so far. */
@@ -32,7 +33,9 @@ export interface OutcomeReport {
 const textDecoder = new TextDecoder();
 
 /** The report of one settled record. */
-export function reportOutcome({ outcome, delivery, startedAt, context }: Settled): OutcomeReport {
+export function reportOutcome(
+  { outcome, delivery, startedAt, context, failedOrder }: Settled,
+): OutcomeReport {
   const durationMs = performance.now() - startedAt;
   const { topic, partition, offset, headers } = delivery.record;
   const round = context?.round ?? 0;
@@ -56,8 +59,8 @@ export function reportOutcome({ outcome, delivery, startedAt, context }: Settled
   return {
     ...base,
     outcome: outcome.kind,
-    orderId: null,
-    price: null,
+    orderId: failedOrder?.orderId ?? null,
+    price: failedOrder?.price ?? null,
     attempts: (context?.attempts ?? 0) +
       (failure instanceof ProcessingFailure ? failure.attempts : 0),
     errorClass: classify(cause),

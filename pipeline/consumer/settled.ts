@@ -25,4 +25,11 @@ export interface Settled {
   context?: RetryContext;
   /** Whether the record came from the retry topic. */
   fromRetryTopic: boolean;
+  /**
+   * The order of a record that passed validation and then failed (to the
+   * retry topic or the DLQ), so its report can name it; null for a record
+   * that did not decode or validate, and for a processed one (its order is
+   * in `outcome`).
+   */
+  failedOrder: Order | null;
 }

@@ -46,6 +46,7 @@ const processed = (delivery: Delivery): Settled => ({
   delivery,
   startedAt: 0,
   fromRetryTopic: false,
+  failedOrder: null,
 } as unknown as Settled);
 
 function setUp(stored: StatsSnapshot[]) {
