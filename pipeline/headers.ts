@@ -42,6 +42,11 @@ export const deadLetterHeader = {
 
 /** Retry-tier headers; numbers are decimal text. */
 export const retryHeader = {
+  /**
+   * The consumer group whose round the record is: groups that read one topic
+   * share its retry topic, and each takes only its own records.
+   */
+  GROUP: "x-retry-group",
   ROUND: "x-retry-round",
   DUE: "x-retry-due",
   ATTEMPTS,

@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
 import { lastValueFrom } from "rxjs";
 import { topicSpecs } from "../pipeline/config.ts";
-import { consumeOrders, type OutcomeReport } from "../pipeline/consumer/order_consumer.ts";
-import type { ConsumerStats } from "../pipeline/consumer/consumer_stats.ts";
+import {
+  consumeOrders,
+  type ConsumeOrdersOptions,
+  type OutcomeReport,
+} from "../pipeline/consumer/order_consumer.ts";
 import { decodeDeadLetter } from "../pipeline/dead_letter/decode_dead_letter.ts";
 import { committedOffsets, ensureTopics } from "../pipeline/kafka/topics.ts";
 import { mergeAggregates } from "../pipeline/operators/aggregate.ts";
@@ -30,8 +33,45 @@ async function setUp(label: string) {
   return { brokers, ...topics, group: `${topic}-group` };
 }
 
+// A consumer of a test's topics whose outcomes are recorded (then told to
+// `more.onOutcome`), with no simulated failures, from the beginning, rounds
+// 300 ms apart; stop() ends it gracefully and gives its last statistics.
+function consumeRecorded(
+  { brokers, orders, retry, dlq, group }: Awaited<ReturnType<typeof setUp>>,
+  more: Partial<ConsumeOrdersOptions> = {},
+) {
+  const outcomes: OutcomeReport[] = [];
+  const controller = new AbortController();
+  const done = lastValueFrom(
+    consumeOrders({
+      brokers,
+      topic: orders,
+      groupId: group,
+      dlqTopic: dlq,
+      retryTopic: retry,
+      retryDelayMs: 300,
+      failRate: 0,
+      fromBeginning: true,
+      ...more,
+      signal: controller.signal,
+      onOutcome: (report) => {
+        outcomes.push(report);
+        more.onOutcome?.(report);
+      },
+    }),
+  );
+  return {
+    outcomes,
+    stop: () => {
+      controller.abort();
+      return done;
+    },
+  };
+}
+
 Deno.test("a transient fault longer than the in-process retries goes through the retry topic and is processed once it clears, while other partitions flow", async () => {
-  const { brokers, orders, retry, dlq, stats, group } = await setUp("retry-clears");
+  const setup = await setUp("retry-clears");
+  const { brokers, orders, retry, stats, group } = setup;
   // A record far from due on retry partition 2: its wait must hold back only that partition.
   const later = buildRetryRecord({
     context: readRetryContext({
@@ -43,6 +83,7 @@ Deno.test("a transient fault longer than the in-process retries goes through the
       value: orderRecord("LATER", 1, 2).value,
       headers: {},
     }),
+    groupId: group,
     attempts: 1,
     failedAt: Date.now(),
     delayMs: 10 * 60_000,
@@ -58,32 +99,18 @@ Deno.test("a transient fault longer than the in-process retries goes through the
   ]);
 
   let faultOn = true;
-  const outcomes: OutcomeReport[] = [];
-  const controller = new AbortController();
-  let last: ConsumerStats | undefined;
-  const done = lastValueFrom(
-    consumeOrders({
-      brokers,
-      topic: orders,
-      groupId: group,
-      dlqTopic: dlq,
-      retryTopic: retry,
-      statsTopic: stats,
-      retryDelayMs: 800,
-      maxRetryRounds: 3,
-      maxRetries: 2,
-      backoffMs: 20,
-      failRate: 0,
-      fromBeginning: true,
-      signal: controller.signal,
-      isFaulty: (order) => faultOn && order.orderId === "SLOW",
-      onOutcome: (report) => {
-        outcomes.push(report);
-        // The fault outlasts the main topic's retries and the first retry round.
-        if (report.outcome !== "processed" && report.round === 1) faultOn = false;
-      },
-    }),
-  ).then((stats) => last = stats);
+  const { outcomes, stop } = consumeRecorded(setup, {
+    statsTopic: stats,
+    retryDelayMs: 800,
+    maxRetryRounds: 3,
+    maxRetries: 2,
+    backoffMs: 20,
+    isFaulty: (order) => faultOn && order.orderId === "SLOW",
+    // The fault outlasts the main topic's retries and the first retry round.
+    onOutcome: (report) => {
+      if (report.outcome !== "processed" && report.round === 1) faultOn = false;
+    },
+  });
   const processed = (id: string) =>
     outcomes.find((o) => o.outcome === "processed" && o.orderId === id);
 
@@ -91,8 +118,7 @@ Deno.test("a transient fault longer than the in-process retries goes through the
   // Meanwhile, with SLOW waiting on the retry topic, new orders keep flowing.
   await writeRecords(brokers, orders, [orderRecord("B1-late", 50, 1)]);
   await until(() => processed("B1-late") !== undefined, "a later order on partition 1");
-  controller.abort();
-  await done;
+  const last = await stop();
 
   const slowIndex = outcomes.indexOf(processed("SLOW")!);
   for (const id of ["A0", "B1", "C2"]) {
@@ -140,7 +166,8 @@ Deno.test("a transient fault longer than the in-process retries goes through the
 });
 
 Deno.test("a fault that never clears ends in the DLQ after the configured rounds, with every attempt counted", async () => {
-  const { brokers, orders, retry, dlq, group } = await setUp("retry-never");
+  const setup = await setUp("retry-never");
+  const { brokers, orders, dlq } = setup;
   await writeRecords(brokers, orders, [orderRecord("DOOMED", 10, 1), orderRecord("FINE", 20, 1)]);
   const poison = {
     value: new Uint8Array([0xff, 0xff]),
@@ -148,32 +175,17 @@ Deno.test("a fault that never clears ends in the DLQ after the configured rounds
     headers: { "x-correlation-id": "corr-poison" },
   };
   await writeRecords(brokers, orders, [poison]);
-  const outcomes: OutcomeReport[] = [];
-  const controller = new AbortController();
-  const done = lastValueFrom(
-    consumeOrders({
-      brokers,
-      topic: orders,
-      groupId: group,
-      dlqTopic: dlq,
-      retryTopic: retry,
-      retryDelayMs: 300,
-      maxRetryRounds: 2,
-      maxRetries: 1,
-      backoffMs: 20,
-      failRate: 0,
-      fromBeginning: true,
-      signal: controller.signal,
-      isFaulty: (order) => order.orderId === "DOOMED",
-      onOutcome: (report) => outcomes.push(report),
-    }),
-  );
+  const { outcomes, stop } = consumeRecorded(setup, {
+    maxRetryRounds: 2,
+    maxRetries: 1,
+    backoffMs: 20,
+    isFaulty: (order) => order.orderId === "DOOMED",
+  });
   await until(
     () => outcomes.filter((o) => o.outcome === "dead-lettered").length === 2,
     "DOOMED and the poison message in the DLQ",
   );
-  controller.abort();
-  const stats = await done;
+  const stats = await stop();
 
   assert.equal(stats.sentToRetry, 2);
   assert.equal(stats.deadLettered, 2);
@@ -203,4 +215,50 @@ Deno.test("a fault that never clears ends in the DLQ after the configured rounds
   assert.equal(poisoned?.letter.stage, "decode");
   assert.equal(poisoned?.letter.attempts, 0);
   assert.ok(outcomes.some((o) => o.outcome === "processed" && o.orderId === "FINE"));
+});
+
+Deno.test("groups that share a retry topic each take only their own rounds: another group's record is passed over and committed, never processed", async () => {
+  const setup = await setUp("retry-shared");
+  const { brokers, orders, retry, group } = setup;
+  // Rounds due now: one of another group, one of this group from another topic, one of ours.
+  const round = (orderId: string, partition: number, groupId: string, from = orders) =>
+    buildRetryRecord({
+      context: readRetryContext({
+        topic: from,
+        partition,
+        offset: "7",
+        timestamp: String(Date.now()),
+        key: null,
+        value: orderRecord(orderId, 5, partition).value,
+        headers: {},
+      }),
+      groupId,
+      attempts: 1,
+      failedAt: Date.now(),
+      delayMs: 0,
+      errorClass: "transient",
+      errorCode: "DOWNSTREAM_FAILED",
+    });
+  await writeRecords(brokers, retry, [
+    round("OTHER-GROUP", 0, `${group}-billing`),
+    round("OTHER-TOPIC", 1, group, `${orders}-refunds`),
+    round("OURS", 2, group),
+  ]);
+  await writeRecords(brokers, orders, [orderRecord("A0", 20, 0)]);
+  const { outcomes, stop } = consumeRecorded(setup);
+  const processed = (id: string) => outcomes.some((o) => o.orderId === id);
+  await until(() => processed("OURS") && processed("A0"), "OURS and A0 processed");
+  // The others' records are settled without an outcome: the commit moves past them.
+  await until(async () => {
+    const committed = await committedOffsets(brokers, `${group}-retry`, retry);
+    return [0, 1, 2].every((p) => committed.get(p) === 1n);
+  }, "the retry group's offsets past every record");
+  const stats = await stop();
+
+  assert.deepEqual(outcomes.map((o) => [o.orderId, o.topic, o.outcome]).sort(), [
+    ["A0", orders, "processed"],
+    ["OURS", retry, "processed"],
+  ]);
+  assert.equal(stats.processed, 2);
+  assert.equal(stats.aggregate.sum, 25);
 });

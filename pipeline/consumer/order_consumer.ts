@@ -33,6 +33,7 @@ import type { Order } from "../orders/order.ts";
 import { createSimulatedProcessor } from "../orders/simulated_processor.ts";
 import { validateOrder } from "../orders/validate_order.ts";
 import { readRetryContext } from "../retry/read_retry_context.ts";
+import { retryOwnedBy } from "../retry/retry_owner.ts";
 import type { ConsumerStats } from "./consumer_stats.ts";
 import { createOrderHandler } from "./handle_order.ts";
 import { orderChain } from "./order_chain.ts";
@@ -40,6 +41,7 @@ import { type Ordering, ORDERINGS } from "./ordering.ts";
 import type { OutcomeReport } from "./outcome_report.ts";
 import { createExactlyOnce, type ExactlyOnce } from "./exactly_once.ts";
 import { createOutcomeFold } from "./fold_outcome.ts";
+import { takeOwnRetries } from "./own_retries.ts";
 import { loadLatestSnapshots } from "./load_latest_snapshots.ts";
 import { type CoveredStart, createPartitionStarts } from "./partition_starts.ts";
 import { createSnapshotPublisher, type SnapshotPublisher } from "./stats_snapshots.ts";
@@ -371,19 +373,21 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       ...commitThrough(snapshots, eos?.main),
     });
     // Retry records are read in due order per partition: the delay is the same
-    // for every round, so the head of a partition is always due first.
+    // for every round, so the head of a partition is always due first. Another
+    // group's records (the retry topic is shared) wait for nothing here.
+    const ownRetry = retryOwnedBy(groupId, topic);
     const retries$ = retryTier === undefined ? undefined : fromKafka({
       ...common,
       groupId: retryGroupId,
       topics: [retryTier],
       fromBeginning: true,
       clientId: `${DEFAULTS.clientId}-retry`,
-      notBefore: (record) => readRetryContext(record).due,
+      notBefore: (record) => ownRetry(record) ? readRetryContext(record).due : 0,
       onAssignment: assignTo(retryTier, eos?.retry),
       ...commitThrough(retrySnapshots, eos?.retry),
     });
 
-    return (retries$ ? merge(main$, retries$) : main$).pipe(
+    return (retries$ ? merge(main$, retries$.pipe(takeOwnRetries(ownRetry))) : main$).pipe(
       starts ? starts.skipCovered : identity,
       orderChain({
         ordering,

@@ -61,6 +61,7 @@ export function routeFailure(
     if (classify(error.cause) !== "transient" || context.round >= maxRetryRounds) return undefined;
     return buildRetryRecord({
       context,
+      groupId,
       attempts: error.attempts,
       failedAt: Number.isFinite(error.firstFailureTime) ? error.firstFailureTime : Date.now(),
       delayMs: retryDelayMs,

@@ -13,6 +13,8 @@ const utf8 = new TextEncoder();
 export interface RetryRecordInput {
   /** The failed record's context (round 0 for a record of the main topic). */
   context: RetryContext;
+  /** The consumer group whose round it is: only that group's retry reader takes it. */
+  groupId: string;
   /** Attempts made in this round. */
   attempts: number;
   /** When this round first failed, in ms since the epoch. */
@@ -35,7 +37,8 @@ export interface RetryRecord {
 }
 
 /**
- * Builds the next round's record: round + 1, due `delayMs` from now, attempts
+ * Builds the next round's record: the group whose round it is, round + 1, due
+ * `delayMs` from now, attempts
  * summed over the rounds, the first failure time and the original
  * topic/partition/offset/timestamp kept from the first round. The original
  * headers, `x-correlation-id` among them, travel unchanged, as the same
@@ -52,7 +55,7 @@ export interface RetryRecord {
  *   key: null, value: new Uint8Array([1]), headers: {},
  * });
  * const next = buildRetryRecord({
- *   context, attempts: 4, failedAt: 1700000000100, delayMs: 1000,
+ *   context, groupId: "g", attempts: 4, failedAt: 1700000000100, delayMs: 1000,
  *   errorClass: "transient", errorCode: "DOWNSTREAM_FAILED", now: 1700000000200,
  * });
  * const again = readRetryContext({ ...next, topic: "orders-retry", offset: "0", timestamp: "0" });
@@ -62,10 +65,12 @@ export interface RetryRecord {
  * ```
  */
 export function buildRetryRecord(input: RetryRecordInput): RetryRecord {
-  const { context, attempts, failedAt, delayMs, errorClass, errorCode, now = Date.now() } = input;
+  const { context, groupId, attempts, failedAt, delayMs, errorClass, errorCode, now = Date.now() } =
+    input;
   const { original } = context;
   const headers: Record<string, Uint8Array> = { ...original.headers };
   const set = (name: string, value: string | number) => headers[name] = utf8.encode(String(value));
+  set(header.GROUP, groupId);
   set(header.ROUND, context.round + 1);
   set(header.DUE, now + delayMs);
   set(header.ATTEMPTS, context.attempts + attempts);

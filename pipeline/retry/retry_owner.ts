@@ -1,0 +1,44 @@
+/**
+ * Whose a retry record is. Every group that reads a topic may share one retry
+ * topic (`orders-retry` by default); each retry record names the group whose
+ * round it is and the topic it came from, and a group's retry reader takes
+ * only its own. Without this, a second group would process the first one's
+ * failed orders as its own and count them twice.
+ *
+ * @module
+ */
+import { retryHeader as header } from "../headers.ts";
+import type { KafkaRecord } from "../kafka/kafka_record.ts";
+
+const utf8 = new TextDecoder();
+
+/**
+ * Whether a record of the retry topic is a round of group `groupId` reading
+ * `topic`. A record that names another group, or another original topic, is
+ * not. A record that names neither (written by hand, or by a version of this
+ * consumer that did not name its group) is taken, as it always was.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { retryOwnedBy } from "./retry_owner.ts";
+ *
+ * const text = (s: string) => new TextEncoder().encode(s);
+ * const record = (headers: Record<string, Uint8Array>) => ({
+ *   topic: "orders-retry", partition: 0, offset: "0", timestamp: "0", key: null, value: null, headers,
+ * });
+ * const isOurs = retryOwnedBy("billing", "orders");
+ * assert.equal(isOurs(record({ "x-retry-group": text("billing"), "x-original-topic": text("orders") })), true);
+ * assert.equal(isOurs(record({ "x-retry-group": text("audit"), "x-original-topic": text("orders") })), false);
+ * assert.equal(isOurs(record({ "x-retry-group": text("billing"), "x-original-topic": text("refunds") })), false);
+ * assert.equal(isOurs(record({})), true);
+ * ```
+ */
+export function retryOwnedBy(groupId: string, topic: string): (record: KafkaRecord) => boolean {
+  return ({ headers }) => {
+    const group = headers[header.GROUP];
+    if (group !== undefined && utf8.decode(group) !== groupId) return false;
+    const original = headers[header.ORIGINAL_TOPIC];
+    return original === undefined || utf8.decode(original) === topic;
+  };
+}
