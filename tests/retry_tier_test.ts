@@ -220,8 +220,9 @@ Deno.test("a fault that never clears ends in the DLQ after the configured rounds
 Deno.test("groups that share a retry topic each take only their own rounds: another group's record is passed over and committed, never processed", async () => {
   const setup = await setUp("retry-shared");
   const { brokers, orders, retry, group } = setup;
-  // Rounds due now: one of another group, one of this group from another topic, one of ours.
-  const round = (orderId: string, partition: number, groupId: string, from = orders) =>
+  // One round of another group, one of this group from another topic (due only in ten
+  // minutes: it must hold nothing back), and one of ours; the others are due now.
+  const round = (orderId: string, partition: number, groupId: string, from = orders, delayMs = 0) =>
     buildRetryRecord({
       context: readRetryContext({
         topic: from,
@@ -235,20 +236,20 @@ Deno.test("groups that share a retry topic each take only their own rounds: anot
       groupId,
       attempts: 1,
       failedAt: Date.now(),
-      delayMs: 0,
+      delayMs,
       errorClass: "transient",
       errorCode: "DOWNSTREAM_FAILED",
     });
   await writeRecords(brokers, retry, [
     round("OTHER-GROUP", 0, `${group}-billing`),
-    round("OTHER-TOPIC", 1, group, `${orders}-refunds`),
+    round("OTHER-TOPIC", 1, group, `${orders}-refunds`, 10 * 60_000),
     round("OURS", 2, group),
   ]);
   await writeRecords(brokers, orders, [orderRecord("A0", 20, 0)]);
   const { outcomes, stop } = consumeRecorded(setup);
   const processed = (id: string) => outcomes.some((o) => o.orderId === id);
   await until(() => processed("OURS") && processed("A0"), "OURS and A0 processed");
-  // The others' records are settled without an outcome: the commit moves past them.
+  // The others' records are settled at once without an outcome: the commit moves past them.
   await until(async () => {
     const committed = await committedOffsets(brokers, `${group}-retry`, retry);
     return [0, 1, 2].every((p) => committed.get(p) === 1n);
