@@ -22,7 +22,7 @@ import { createOrderDecoder } from "../avro/order_decoder.ts";
 import { DEFAULTS } from "../config.ts";
 import { errorMessage } from "../errors.ts";
 import { fromKafka, type OffsetCommit } from "../kafka/from_kafka.ts";
-import type { Delivery } from "../kafka/kafka_record.ts";
+import type { Delivery, KafkaRecord } from "../kafka/kafka_record.ts";
 import { InFlightGate } from "../kafka/in_flight_gate.ts";
 import { withoutPayload } from "../dead_letter/without_payload.ts";
 import { createProducer, type OutboundRecord } from "../kafka/kafka_producer.ts";
@@ -376,6 +376,8 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     // for every round, so the head of a partition is always due first. Another
     // group's records (the retry topic is shared) wait for nothing here.
     const ownRetry = retryOwnedBy(groupId, topic);
+    // Every record of the main topic is ours; of the retry topic, our own rounds.
+    const isOurs = (record: KafkaRecord) => record.topic !== retryTier || ownRetry(record);
     const retries$ = retryTier === undefined ? undefined : fromKafka({
       ...common,
       groupId: retryGroupId,
@@ -387,8 +389,11 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       ...commitThrough(retrySnapshots, eos?.retry),
     });
 
-    return (retries$ ? merge(main$, retries$.pipe(takeOwnRetries(ownRetry))) : main$).pipe(
+    return (retries$ ? merge(main$, retries$) : main$).pipe(
       starts ? starts.skipCovered : identity,
+      // After the starts: a retry partition that holds only others' rounds still
+      // loads its start, so its snapshot and commit move past them.
+      retries$ ? takeOwnRetries(isOurs) : identity,
       orderChain({
         ordering,
         handle,
