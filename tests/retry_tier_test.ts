@@ -5,6 +5,7 @@ import {
   consumeOrders,
   type ConsumeOrdersOptions,
   type OutcomeReport,
+  type RetryOwner,
 } from "../pipeline/consumer/order_consumer.ts";
 import { decodeDeadLetter } from "../pipeline/dead_letter/decode_dead_letter.ts";
 import { committedOffsets, ensureTopics } from "../pipeline/kafka/topics.ts";
@@ -266,7 +267,11 @@ async function sharedRetryTopic(
   await writeRecords(brokers, orders, [
     { ...a0, headers: { ...a0.headers, "x-retry-group": `${group}-billing` } },
   ]);
-  const { outcomes, stop } = consumeRecorded(setup, more);
+  const told: RetryOwner[] = [];
+  const { outcomes, stop } = consumeRecorded(setup, {
+    ...more,
+    onForeignRounds: (owner) => told.push(owner),
+  });
   const processed = (id: string) => outcomes.some((o) => o.orderId === id);
   await until(() => processed("OURS") && processed("A0"), "OURS and A0 processed");
   // The others' records are settled at once without an outcome: the commit moves past them.
@@ -282,4 +287,11 @@ async function sharedRetryTopic(
   ]);
   assert.equal(stats.processed, 2);
   assert.equal(stats.aggregate.sum, 25);
+  // Each owner passed over is told once (in the order its partition came).
+  const byTopic = (a: RetryOwner, b: RetryOwner) => String(a.topic).localeCompare(String(b.topic));
+  assert.deepEqual(
+    told.sort(byTopic),
+    [{ group: `${group}-billing`, topic: orders }, { group, topic: `${orders}-refunds` }]
+      .sort(byTopic),
+  );
 }

@@ -270,6 +270,13 @@ export async function main(args: string[]): Promise<number> {
       if (errorClass(err) === "fatal") snapshotFailed.error(err);
       else sayOnce(`stats snapshot: ${errorMessage(err)}`);
     },
+    // The retry topic is shared: another group's rounds are passed over, said once per owner.
+    onForeignRounds: ({ group, topic }) =>
+      say(
+        `${retryTopic} also holds retry rounds ${
+          group === null ? `from ${topic}` : `of group ${group} from ${topic ?? config.topic}`
+        }: they are passed over, left to the consumers they belong to`,
+      ),
     // Offsets moved back (or a crash between a snapshot and its commit) skip
     // what the snapshot counts: said once, so a run that processes nothing is explained.
     onCoveredStart: ({ topic, partition, offset, nextOffset }) =>

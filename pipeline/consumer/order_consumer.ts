@@ -33,7 +33,7 @@ import type { Order } from "../orders/order.ts";
 import { createSimulatedProcessor } from "../orders/simulated_processor.ts";
 import { validateOrder } from "../orders/validate_order.ts";
 import { readRetryContext } from "../retry/read_retry_context.ts";
-import { retryOwnedBy } from "../retry/retry_owner.ts";
+import { retryOwnedBy, type RetryOwner, retryOwnerOf } from "../retry/retry_owner.ts";
 import type { ConsumerStats } from "./consumer_stats.ts";
 import { createOrderHandler } from "./handle_order.ts";
 import { orderChain } from "./order_chain.ts";
@@ -46,7 +46,7 @@ import { loadLatestSnapshots } from "./load_latest_snapshots.ts";
 import { type CoveredStart, createPartitionStarts } from "./partition_starts.ts";
 import { createSnapshotPublisher, type SnapshotPublisher } from "./stats_snapshots.ts";
 
-export type { CoveredStart, OutcomeReport };
+export type { CoveredStart, OutcomeReport, RetryOwner };
 
 const { consumer: CONSUMER } = DEFAULTS;
 
@@ -143,6 +143,11 @@ export interface ConsumeOrdersOptions {
    * due. @default undefined: no retry tier, exhausted transient failures go to the DLQ
    */
   retryTopic?: string;
+  /**
+   * Told once per owner (a group, or an original topic) whose rounds on the
+   * shared retry topic this consumer passes over, as they are that owner's.
+   */
+  onForeignRounds?: (owner: RetryOwner) => void;
   /** Consumer group on the retry topic. @default `${groupId}-retry` */
   retryGroupId?: string;
   /** Wait before each round on the retry topic, in ms. @default DEFAULTS.consumer.retryDelayMs */
@@ -205,6 +210,7 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     onCommitError,
     onCoveredStart,
     retryTopic,
+    onForeignRounds,
     retryGroupId = `${groupId}-retry`,
     retryDelayMs = CONSUMER.retryDelayMs,
     maxRetryRounds = CONSUMER.maxRetryRounds,
@@ -378,6 +384,15 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     const ownRetry = retryOwnedBy(groupId, topic);
     // Every record of the main topic is ours; of the retry topic, our own rounds.
     const isOurs = (record: KafkaRecord) => record.topic !== retryTier || ownRetry(record);
+    // Each owner of rounds passed over is told once.
+    const toldOwners = new Set<string>();
+    const passedOver = onForeignRounds && ((record: KafkaRecord) => {
+      const owner = retryOwnerOf(record);
+      const id = JSON.stringify([owner.group, owner.topic]);
+      if (toldOwners.has(id)) return;
+      toldOwners.add(id);
+      onForeignRounds(owner);
+    });
     const retries$ = retryTier === undefined ? undefined : fromKafka({
       ...common,
       groupId: retryGroupId,
@@ -393,7 +408,7 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       starts ? starts.skipCovered : identity,
       // After the starts: a retry partition that holds only others' rounds still
       // loads its start, so its snapshot and commit move past them.
-      retries$ ? takeOwnRetries(isOurs) : identity,
+      retries$ ? takeOwnRetries(isOurs, passedOver) : identity,
       orderChain({
         ordering,
         handle,

@@ -13,7 +13,7 @@ import type { Delivery, KafkaRecord } from "../kafka/kafka_record.ts";
 
 /**
  * Passes on the deliveries whose record `isOwn` says are this consumer's, and
- * settles the others.
+ * settles the others, each after telling `passedOver` of it.
  *
  * @example
  * ```ts
@@ -37,9 +37,11 @@ import type { Delivery, KafkaRecord } from "../kafka/kafka_record.ts";
  */
 export function takeOwnRetries(
   isOwn: (record: KafkaRecord) => boolean,
+  passedOver?: (record: KafkaRecord) => void,
 ): MonoTypeOperatorFunction<Delivery> {
   return filter((delivery) => {
     if (isOwn(delivery.record)) return true;
+    passedOver?.(delivery.record);
     delivery.settle();
     return false;
   });

@@ -12,6 +12,35 @@ import type { KafkaRecord } from "../kafka/kafka_record.ts";
 
 const utf8 = new TextDecoder();
 
+/** What a retry record says of its owner; null where it says nothing. */
+export interface RetryOwner {
+  /** The consumer group whose round it is (`x-retry-group`). */
+  readonly group: string | null;
+  /** The topic the record came from (`x-original-topic`). */
+  readonly topic: string | null;
+}
+
+/**
+ * The owner a retry record names.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { retryOwnerOf } from "./retry_owner.ts";
+ *
+ * const headers = { "x-retry-group": new TextEncoder().encode("billing") };
+ * assert.deepEqual(retryOwnerOf({ headers }), { group: "billing", topic: null });
+ * ```
+ */
+export function retryOwnerOf({ headers }: Pick<KafkaRecord, "headers">): RetryOwner {
+  const group = headers[header.GROUP];
+  const topic = headers[header.ORIGINAL_TOPIC];
+  return {
+    group: group === undefined ? null : utf8.decode(group),
+    topic: topic === undefined ? null : utf8.decode(topic),
+  };
+}
+
 /**
  * Whether a record of the retry topic is a round of group `groupId` reading
  * `topic`. A record that names another group, or another original topic, is
@@ -35,10 +64,8 @@ const utf8 = new TextDecoder();
  * ```
  */
 export function retryOwnedBy(groupId: string, topic: string): (record: KafkaRecord) => boolean {
-  return ({ headers }) => {
-    const group = headers[header.GROUP];
-    if (group !== undefined && utf8.decode(group) !== groupId) return false;
-    const original = headers[header.ORIGINAL_TOPIC];
-    return original === undefined || utf8.decode(original) === topic;
+  return (record) => {
+    const owner = retryOwnerOf(record);
+    return (owner.group ?? groupId) === groupId && (owner.topic ?? topic) === topic;
   };
 }
