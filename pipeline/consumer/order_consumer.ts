@@ -382,8 +382,6 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     // for every round, so the head of a partition is always due first. Another
     // group's records (the retry topic is shared) wait for nothing here.
     const ownRetry = retryOwnedBy(groupId, topic);
-    // Every record of the main topic is ours; of the retry topic, our own rounds.
-    const isOurs = (record: KafkaRecord) => record.topic !== retryTier || ownRetry(record);
     // Each owner of rounds passed over is told once.
     const toldOwners = new Set<string>();
     const passedOver = onForeignRounds && ((record: KafkaRecord) => {
@@ -404,11 +402,15 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       ...commitThrough(retrySnapshots, eos?.retry),
     });
 
-    return (retries$ ? merge(main$, retries$) : main$).pipe(
-      starts ? starts.skipCovered : identity,
-      // After the starts: a retry partition that holds only others' rounds still
-      // loads its start, so its snapshot and commit move past them.
-      retries$ ? takeOwnRetries(isOurs, passedOver) : identity,
+    const skipCovered = starts ? starts.skipCovered : identity;
+    // Only the retry topic's records are sorted out, after their starts: a retry
+    // partition that holds only others' rounds still loads its start, so its
+    // snapshot and commit move past them.
+    const own$ = retries$ === undefined ? main$.pipe(skipCovered) : merge(
+      main$.pipe(skipCovered),
+      retries$.pipe(skipCovered, takeOwnRetries(ownRetry, passedOver)),
+    );
+    return own$.pipe(
       orderChain({
         ordering,
         handle,

@@ -1,10 +1,10 @@
 /**
- * The records that are this consumer's: those of its main topic, and its own
- * rounds on the retry topic. The others are another group's (see
- * `retry_owner.ts`): that group's reader processes them, so here they are
- * settled with no outcome and no count, and the partition's commit moves past
- * them. It goes after the partition starts, so that a retry partition holding
- * only others' rounds still has a start, a snapshot and a commit.
+ * The retry topic's records that are this consumer's rounds. The others are
+ * another group's (see `retry_owner.ts`): that group's reader processes them,
+ * so here they are settled with no outcome and no count, and the partition's
+ * commit moves past them. It goes after the partition starts, so that a retry
+ * partition holding only others' rounds still has a start, a snapshot and a
+ * commit.
  *
  * @module
  */
