@@ -98,19 +98,28 @@ export async function ensureKafkaJars(options: KafkaJarsOptions = {}): Promise<s
   await Deno.remove(scratch, { recursive: true }).catch(() => {});
   await Deno.mkdir(scratch);
   let bytes = 0;
-  try {
-    const queue = [...jars];
-    const worker = async () => {
-      for (let jar = queue.shift(); jar; jar = queue.shift()) {
+  const queue = [...jars];
+  const worker = async () => {
+    for (let jar = queue.shift(); jar; jar = queue.shift()) {
+      try {
         const body = await fetchVerified(fetch, repository, jar);
         await Deno.writeFile(`${scratch}/${jar.file}`, body);
         bytes += body.byteLength;
+      } catch (err) {
+        queue.length = 0; // the other workers take nothing more
+        throw err;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, jars.length) }, worker));
-  } catch (err) {
+    }
+  };
+  // Every worker has stopped before the scratch folder goes: a write still
+  // under way would otherwise leave it behind.
+  const done = await Promise.allSettled(
+    Array.from({ length: Math.min(concurrency, jars.length) }, worker),
+  );
+  const failed = done.find((d) => d.status === "rejected");
+  if (failed !== undefined) {
     await Deno.remove(scratch, { recursive: true }).catch(() => {});
-    throw err;
+    throw failed.reason;
   }
   await Deno.remove(libs, { recursive: true }).catch(() => {});
   await Deno.rename(scratch, libs);
