@@ -1,14 +1,7 @@
 import assert from "node:assert/strict";
-import { lastValueFrom } from "rxjs";
-import { topicSpecs } from "../pipeline/config.ts";
-import {
-  consumeOrders,
-  type ConsumeOrdersOptions,
-  type OutcomeReport,
-  type RetryOwner,
-} from "../pipeline/consumer/order_consumer.ts";
+import type { ConsumeOrdersOptions, RetryOwner } from "../pipeline/consumer/order_consumer.ts";
 import { decodeDeadLetter } from "../pipeline/dead_letter/decode_dead_letter.ts";
-import { committedOffsets, ensureTopics } from "../pipeline/kafka/topics.ts";
+import { committedOffsets } from "../pipeline/kafka/topics.ts";
 import { mergeAggregates } from "../pipeline/operators/aggregate.ts";
 import {
   parseStatsSnapshot,
@@ -17,58 +10,9 @@ import {
 } from "../pipeline/consumer/stats_snapshot.ts";
 import { buildRetryRecord } from "../pipeline/retry/build_retry_record.ts";
 import { readRetryContext } from "../pipeline/retry/read_retry_context.ts";
-import { testBrokers, uniqueTopic } from "./_shared_broker.ts";
 import { headerText, orderRecord, readAll, until } from "./_orders.ts";
 import { writeRecords } from "./_kafka_helpers.ts";
-
-async function setUp(label: string) {
-  const brokers = await testBrokers();
-  const topic = uniqueTopic(label);
-  const topics = {
-    orders: topic,
-    retry: `${topic}-retry`,
-    dlq: `${topic}-dlq`,
-    stats: `${topic}-stats`,
-  };
-  await ensureTopics(brokers, topicSpecs(topics));
-  return { brokers, ...topics, group: `${topic}-group` };
-}
-
-// A consumer of a test's topics whose outcomes are recorded (then told to
-// `more.onOutcome`), with no simulated failures, from the beginning, rounds
-// 300 ms apart; stop() ends it gracefully and gives its last statistics.
-function consumeRecorded(
-  { brokers, orders, retry, dlq, group }: Awaited<ReturnType<typeof setUp>>,
-  more: Partial<ConsumeOrdersOptions> = {},
-) {
-  const outcomes: OutcomeReport[] = [];
-  const controller = new AbortController();
-  const done = lastValueFrom(
-    consumeOrders({
-      brokers,
-      topic: orders,
-      groupId: group,
-      dlqTopic: dlq,
-      retryTopic: retry,
-      retryDelayMs: 300,
-      failRate: 0,
-      fromBeginning: true,
-      ...more,
-      signal: controller.signal,
-      onOutcome: (report) => {
-        outcomes.push(report);
-        more.onOutcome?.(report);
-      },
-    }),
-  );
-  return {
-    outcomes,
-    stop: () => {
-      controller.abort();
-      return done;
-    },
-  };
-}
+import { COMMIT_MODES, consumeRecorded, setUp, type TestTopics } from "./_recorded_consumer.ts";
 
 Deno.test("a transient fault longer than the in-process retries goes through the retry topic and is processed once it clears, while other partitions flow", async () => {
   const setup = await setUp("retry-clears");
@@ -218,13 +162,6 @@ Deno.test("a fault that never clears ends in the DLQ after the configured rounds
   assert.ok(outcomes.some((o) => o.outcome === "processed" && o.orderId === "FINE"));
 });
 
-// The commit moves by itself, after each partition's snapshot, and in each
-// partition's transaction.
-const COMMIT_MODES = [
-  { mode: "at least once", more: (_stats: string): Partial<ConsumeOrdersOptions> => ({}) },
-  { mode: "at least once with snapshots", more: (statsTopic: string) => ({ statsTopic }) },
-  { mode: "exactly once", more: (statsTopic: string) => ({ statsTopic, exactlyOnce: true }) },
-];
 for (const { mode, more } of COMMIT_MODES) {
   Deno.test(`${mode}: groups that share a retry topic each take only their own rounds: another group's record is passed over and committed, never processed`, async () => {
     const setup = await setUp("retry-shared");
@@ -233,7 +170,7 @@ for (const { mode, more } of COMMIT_MODES) {
 }
 
 async function sharedRetryTopic(
-  setup: Awaited<ReturnType<typeof setUp>>,
+  setup: TestTopics,
   more: Partial<ConsumeOrdersOptions>,
 ) {
   const { brokers, orders, retry, group } = setup;
