@@ -7,6 +7,12 @@
 export const CORRELATION_ID = "x-correlation-id";
 /** How many times a dead letter has been replayed; a replay writes one higher. */
 export const REPLAY_COUNT = "x-replay-count";
+/**
+ * The consumer group a replayed record is for: the group that dead-lettered
+ * it. Set by a replay back to the letter's own topic, where other groups read
+ * the record the first time; each of them passes it over.
+ */
+export const REPLAY_GROUP = "x-replay-group";
 /** Processing attempts so far (dead letters and retry records). */
 export const ATTEMPTS = "x-attempts";
 /** The error class of the failure (dead letters and retry records). */

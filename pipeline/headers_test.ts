@@ -4,6 +4,7 @@ import {
   DEAD_LETTER_CONTEXT_HEADERS,
   deadLetterHeader,
   REPLAY_COUNT,
+  REPLAY_GROUP,
   RETRY_HEADERS,
   retryHeader,
 } from "./headers.ts";
@@ -15,8 +16,8 @@ Deno.test("each header name means one thing: no two keys of a vocabulary share a
   }
 });
 
-Deno.test("the correlation id and replay count are the original's own, never context headers", () => {
-  for (const name of [CORRELATION_ID, REPLAY_COUNT]) {
+Deno.test("the correlation id, replay count and replay group are the original's own, never context headers", () => {
+  for (const name of [CORRELATION_ID, REPLAY_COUNT, REPLAY_GROUP]) {
     assert.equal(DEAD_LETTER_CONTEXT_HEADERS.has(name), false, name);
     assert.equal(RETRY_HEADERS.has(name), false, name);
   }

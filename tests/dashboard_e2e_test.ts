@@ -170,7 +170,10 @@ Deno.test({
       await page.click("#replay-selected");
       const confirmRows = page.locator("#confirm-table tbody tr");
       await page.locator("#confirm-summary", { hasText: "Dry run: would send 2" }).waitFor();
-      assert.match(await text("#confirm-summary"), new RegExp(`Target topic: ${topics.orders}\\.`));
+      assert.match(
+        await text("#confirm-summary"),
+        new RegExp(`Target topic: ${topics.orders} \\(for group ${groupId}\\)\\.`),
+      );
       assert.equal(await confirmRows.count(), 2);
       const listed = (await confirmRows.allInnerTexts()).join("\n");
       assert.match(listed, /ORD-FLAKY-1/);

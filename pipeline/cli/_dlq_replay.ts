@@ -55,5 +55,8 @@ function eventText(event: ReplayEvent, maxReplays: number): string {
     return `parked  ${event.dlq}  ${who}: already replayed ${event.replays} times (--max-replays ${maxReplays})`;
   }
   const verb = event.type === "would-send" ? "would send" : "sent";
-  return `${verb}  ${event.dlq} -> ${event.to}  ${who}  replay #${event.replays + 1}`;
+  const readers = event.group === null ? "every group" : `group ${event.group}`;
+  return `${verb}  ${event.dlq} -> ${event.to} (for ${readers})  ${who}  replay #${
+    event.replays + 1
+  }`;
 }

@@ -277,6 +277,13 @@ export async function main(args: string[]): Promise<number> {
           group === null ? `from ${topic}` : `of group ${group} from ${topic ?? config.topic}`
         }: they are passed over, left to the consumers they belong to`,
       ),
+    // A replay back to the topic is for the group that dead-lettered the order;
+    // this group had its own outcome for it. Said once per group.
+    onForeignReplays: (group) =>
+      say(
+        `${config.topic} also holds replays of group ${group}'s dead letters: they are passed ` +
+          "over, left to that group",
+      ),
     // Offsets moved back (or a crash between a snapshot and its commit) skip
     // what the snapshot counts: said once, so a run that processes nothing is explained.
     onCoveredStart: ({ topic, partition, offset, nextOffset }) =>

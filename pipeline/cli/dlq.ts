@@ -33,8 +33,10 @@ const HELP = `Usage: deno task dlq <inspect|stats|replay> [flags]
   inspect   the dead letters, decoded, with their headers: a table, or JSON lines
   stats     counts by error class, code and stage; oldest, newest; rate over the last hour
   replay    send dead letters back to their original topic (or --to), key, value and
-            headers byte for byte plus x-replay-count; progress is committed with each
-            send, so a replay stopped midway and run again sends nothing twice
+            headers byte for byte plus x-replay-count; back on the original topic, a
+            replay is for the letter's group only (x-replay-group: other groups pass it
+            over); progress is committed with each send, so a replay stopped midway and
+            run again sends nothing twice
 
 Flags (environment variable in brackets):
   --brokers LIST        Kafka bootstrap servers [KAFKA_BROKERS] (${DEFAULTS.brokers})
@@ -48,7 +50,8 @@ ${VERBOSE_HELP}
 replay only:
   --dry-run             show what would be sent; send and commit nothing
   --rate N/s            send at most N letters a second
-  --to TOPIC            send to TOPIC instead of each letter's original topic
+  --to TOPIC            send to TOPIC instead of each letter's original topic, for
+                        every group that reads TOPIC
   --max-replays N       park (skip and report) letters already replayed N times (${DEFAULTS.replay.maxReplays})
   --group ID            consumer group holding the replay's progress [REPLAY_GROUP]
                         (${DEFAULTS.replay.groupId}); its offsets cover every letter read,

@@ -22,7 +22,7 @@ import { createOrderDecoder } from "../avro/order_decoder.ts";
 import { DEFAULTS } from "../config.ts";
 import { errorMessage } from "../errors.ts";
 import { fromKafka, type OffsetCommit } from "../kafka/from_kafka.ts";
-import type { Delivery, KafkaRecord } from "../kafka/kafka_record.ts";
+import type { Delivery } from "../kafka/kafka_record.ts";
 import { InFlightGate } from "../kafka/in_flight_gate.ts";
 import { withoutPayload } from "../dead_letter/without_payload.ts";
 import { createProducer, type OutboundRecord } from "../kafka/kafka_producer.ts";
@@ -32,6 +32,7 @@ import { createPatientWriter } from "../operators/patient_writer.ts";
 import type { Order } from "../orders/order.ts";
 import { createSimulatedProcessor } from "../orders/simulated_processor.ts";
 import { validateOrder } from "../orders/validate_order.ts";
+import { replayedFor, replayGroupOf } from "../replay/replay_group.ts";
 import { readRetryContext } from "../retry/read_retry_context.ts";
 import { retryOwnedBy, type RetryOwner, retryOwnerOf } from "../retry/retry_owner.ts";
 import type { ConsumerStats } from "./consumer_stats.ts";
@@ -41,7 +42,7 @@ import { type Ordering, ORDERINGS } from "./ordering.ts";
 import type { OutcomeReport } from "./outcome_report.ts";
 import { createExactlyOnce, type ExactlyOnce } from "./exactly_once.ts";
 import { createOutcomeFold } from "./fold_outcome.ts";
-import { takeOwnRetries } from "./own_retries.ts";
+import { takeOwnRecords, tellEachOnce } from "./own_records.ts";
 import { loadLatestSnapshots } from "./load_latest_snapshots.ts";
 import { type CoveredStart, createPartitionStarts } from "./partition_starts.ts";
 import { createSnapshotPublisher, type SnapshotPublisher } from "./stats_snapshots.ts";
@@ -148,6 +149,12 @@ export interface ConsumeOrdersOptions {
    * shared retry topic this consumer passes over, as they are that owner's.
    */
   onForeignRounds?: (owner: RetryOwner) => void;
+  /**
+   * Told once per group whose replays (`dlq replay` back to this topic, for
+   * the group that dead-lettered the order) this consumer passes over: it
+   * processed those orders the first time.
+   */
+  onForeignReplays?: (group: string) => void;
   /** Consumer group on the retry topic. @default `${groupId}-retry` */
   retryGroupId?: string;
   /** Wait before each round on the retry topic, in ms. @default DEFAULTS.consumer.retryDelayMs */
@@ -211,6 +218,7 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     onCoveredStart,
     retryTopic,
     onForeignRounds,
+    onForeignReplays,
     retryGroupId = `${groupId}-retry`,
     retryDelayMs = CONSUMER.retryDelayMs,
     maxRetryRounds = CONSUMER.maxRetryRounds,
@@ -382,15 +390,6 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     // for every round, so the head of a partition is always due first. Another
     // group's records (the retry topic is shared) wait for nothing here.
     const ownRetry = retryOwnedBy(groupId, topic);
-    // Each owner of rounds passed over is told once.
-    const toldOwners = new Set<string>();
-    const passedOver = onForeignRounds && ((record: KafkaRecord) => {
-      const owner = retryOwnerOf(record);
-      const id = JSON.stringify([owner.group, owner.topic]);
-      if (toldOwners.has(id)) return;
-      toldOwners.add(id);
-      onForeignRounds(owner);
-    });
     const retries$ = retryTier === undefined ? undefined : fromKafka({
       ...common,
       groupId: retryGroupId,
@@ -403,12 +402,21 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     });
 
     const skipCovered = starts ? starts.skipCovered : identity;
-    // Only the retry topic's records are sorted out, after their starts: a retry
-    // partition that holds only others' rounds still loads its start, so its
-    // snapshot and commit move past them.
-    const own$ = retries$ === undefined ? main$.pipe(skipCovered) : merge(
-      main$.pipe(skipCovered),
-      retries$.pipe(skipCovered, takeOwnRetries(ownRetry, passedOver)),
+    // Other groups' records are sorted out after their partition's start: a
+    // partition that holds only theirs still loads its start, so its snapshot
+    // and commit move past them. Each group passed over is told once.
+    const ownMain = takeOwnRecords(
+      replayedFor(groupId),
+      onForeignReplays &&
+        tellEachOnce(replayGroupOf, (group) => group !== null && onForeignReplays(group)),
+    );
+    const ownRounds = takeOwnRecords(
+      ownRetry,
+      onForeignRounds && tellEachOnce(retryOwnerOf, onForeignRounds),
+    );
+    const own$ = retries$ === undefined ? main$.pipe(skipCovered, ownMain) : merge(
+      main$.pipe(skipCovered, ownMain),
+      retries$.pipe(skipCovered, ownRounds),
     );
     return own$.pipe(
       orderChain({

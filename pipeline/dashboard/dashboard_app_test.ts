@@ -37,6 +37,7 @@ function fakeActions(calls: string[], overrides: Partial<DashboardActions> = {})
           type: "would-send",
           dlq: "0:7",
           to: "orders",
+          group: "orders-pipeline",
           orderId: "ORD-7",
           correlationId: null,
           replays: 0,

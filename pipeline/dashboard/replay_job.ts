@@ -42,7 +42,10 @@ export interface ReplayJob {
  * import assert from "node:assert/strict";
  * import { createReplayJob } from "./replay_job.ts";
  * const job = createReplayJob("r1", 2, () => 0);
- * job.event({ type: "sent", dlq: "0:1", to: "orders", orderId: "ORD-1", correlationId: null, replays: 0 });
+ * job.event({
+ *   type: "sent", dlq: "0:1", to: "orders", group: "g", orderId: "ORD-1", correlationId: null,
+ *   replays: 0,
+ * });
  * assert.equal(job.view().sent, 1);
  * ```
  */

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { createReplayJob } from "./replay_job.ts";
 
-const letter = { dlq: "0:1", to: "orders", orderId: "ORD-1", correlationId: null, replays: 0 };
+const letter = {
+  dlq: "0:1",
+  to: "orders",
+  group: "g",
+  orderId: "ORD-1",
+  correlationId: null,
+  replays: 0,
+};
 const summary = {
   type: "summary" as const,
   dryRun: false,

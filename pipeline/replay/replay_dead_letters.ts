@@ -1,7 +1,8 @@
 /**
  * The one replay of dead letters, for `deno task dlq replay` and the
  * dashboard's redrive: reads the DLQ, sends each chosen letter's original
- * record back (to its original topic or `to`), parks letters already replayed
+ * record back (to its original topic, for the letter's group only, or to `to`,
+ * for every reader: `replay_group.ts`), parks letters already replayed
  * `maxReplays` times, and commits the replay group's DLQ offsets in the same
  * Kafka transaction as each send, so nothing is sent twice.
  *
@@ -14,6 +15,7 @@ import { replayCount } from "../dead_letter/build_replay_record.ts";
 import { replayRecordFor } from "../dead_letter/replay_record_for.ts";
 import { errorMessage } from "../errors.ts";
 import type { OutboundRecord } from "../kafka/kafka_producer.ts";
+import { addressedTo, replayGroupFor } from "./replay_group.ts";
 import type { KafkaRecord } from "../kafka/kafka_record.ts";
 import { readRecordAt } from "../kafka/read_record_at.ts";
 import { readTopic } from "../kafka/read_topic.ts";
@@ -36,6 +38,8 @@ export type ReplayEvent =
     type: "sent" | "would-send" | "parked";
     dlq: string;
     to: string;
+    /** The group the replay is for (`x-replay-group`); null for every reader of `to`. */
+    group: string | null;
     orderId: string | null;
     correlationId: string | null;
     /** Replays before this one. */
@@ -73,7 +77,11 @@ export interface ReplayDeadLettersOptions {
   positions?: ReadonlySet<string>;
   /** Chooses letters; every one when left out. */
   select?: (candidate: ReplayCandidate) => boolean;
-  /** Send to this topic instead of each letter's original topic. */
+  /**
+   * Send to this topic instead of each letter's original topic. A replay to
+   * the original topic is for the letter's group only; one to another topic
+   * names no group.
+   */
   to?: string;
   /** Park letters already replayed this many times. @default DEFAULTS.replay.maxReplays */
   maxReplays?: number;
@@ -199,9 +207,11 @@ export async function replayDeadLetters(
         onEvent({ type: "unreadable", dlq, problem });
       } else {
         const replays = replayCount(letter.originalHeaders);
+        const target = to ?? letter.originalTopic;
         const event = {
           dlq,
-          to: to ?? letter.originalTopic,
+          to: target,
+          group: replayGroupFor(letter, target),
           orderId: letter.orderId,
           correlationId: letter.correlationId,
           replays,
@@ -226,7 +236,11 @@ export async function replayDeadLetters(
             onEvent({ type: "unreadable", dlq, problem });
           } else {
             if (sink && original) {
-              await sink.sendWithOffsets(event.to, [original], progress());
+              await sink.sendWithOffsets(
+                event.to,
+                [addressedTo(original, event.group)],
+                progress(),
+              );
               pending.clear();
             }
             summary.sent += 1;

@@ -372,7 +372,12 @@ async function openConfirm() {
   try {
     preview = await post("/api/replay", request);
     const { summary, letters } = preview;
-    const targets = [...new Set(letters.filter((l) => l.to).map((l) => l.to))];
+    // A replay to a letter's own topic is for its group only; one to another topic, for every reader.
+    const targets = [
+      ...new Set(
+        letters.filter((l) => l.to).map((l) => l.group ? `${l.to} (for group ${l.group})` : l.to),
+      ),
+    ];
     $("confirm-summary").textContent =
       `Dry run: would send ${summary.sent}, park ${summary.parked} ` +
       `(replayed too often already), skip ${summary.skipped + summary.unreadable}. ` +
