@@ -53,16 +53,22 @@ async function replaysAddressed(setup: TestTopics, more: Partial<ConsumeOrdersOp
   });
   const processed = (id: string) => outcomes.some((o) => o.orderId === id);
   await until(() => processed("FIRST") && processed("FOR-US"), "FIRST and FOR-US processed");
-  // The other group's replay is settled at once without an outcome: the commit moves past it.
+  // The other group's replay is settled at once, not processed: the commit moves past it.
   await until(async () => {
     const committed = await committedOffsets(brokers, group, orders);
     return [0, 1, 2].every((p) => committed.get(p) === 1n);
   }, "the group's offsets past every record");
   const stats = await stop();
 
-  assert.deepEqual(outcomes.map((o) => [o.orderId, o.outcome]).sort(), [
+  const settled = outcomes.filter((o) => o.outcome !== "passed-over");
+  assert.deepEqual(settled.map((o) => [o.orderId, o.outcome]).sort(), [
     ["FIRST", "processed"],
     ["FOR-US", "processed"],
+  ]);
+  // The replay left to the other group has its line in the audit trail.
+  const passedOver = outcomes.filter((o) => o.outcome === "passed-over");
+  assert.deepEqual(passedOver.map((o) => [o.partition, o.correlationId, o.belongsTo]), [
+    [1, "corr-FOR-BILLING", { group: `${group}-billing`, topic: null }],
   ]);
   assert.equal(stats.processed, 2);
   assert.equal(stats.aggregate.sum, 25);
@@ -114,6 +120,7 @@ Deno.test("dlq replay of one group's dead letter reaches only that group: a seco
       return [...committed.values()].reduce((sum, o) => sum + (o > 0n ? o : 0n), 0n) === 3n;
     }, "the audit group's offsets past the replay");
     assert.equal(count(auditing.outcomes, "processed"), 2);
+    assert.equal(count(auditing.outcomes, "passed-over"), 1);
     assert.deepEqual(told, [group]);
   } finally {
     const [ours, theirs] = await Promise.all([failing.stop(), auditing.stop()]);

@@ -22,7 +22,7 @@ import { createOrderDecoder } from "../avro/order_decoder.ts";
 import { DEFAULTS } from "../config.ts";
 import { errorMessage } from "../errors.ts";
 import { fromKafka, type OffsetCommit } from "../kafka/from_kafka.ts";
-import type { Delivery } from "../kafka/kafka_record.ts";
+import type { Delivery, KafkaRecord } from "../kafka/kafka_record.ts";
 import { InFlightGate } from "../kafka/in_flight_gate.ts";
 import { withoutPayload } from "../dead_letter/without_payload.ts";
 import { createProducer, type OutboundRecord } from "../kafka/kafka_producer.ts";
@@ -39,10 +39,10 @@ import type { ConsumerStats } from "./consumer_stats.ts";
 import { createOrderHandler } from "./handle_order.ts";
 import { orderChain } from "./order_chain.ts";
 import { type Ordering, ORDERINGS } from "./ordering.ts";
-import type { OutcomeReport } from "./outcome_report.ts";
+import { type OutcomeReport, reportPassedOver } from "./outcome_report.ts";
 import { createExactlyOnce, type ExactlyOnce } from "./exactly_once.ts";
 import { createOutcomeFold } from "./fold_outcome.ts";
-import { takeOwnRecords, tellEachOnce } from "./own_records.ts";
+import { leaveToOwners, takeOwnRecords } from "./own_records.ts";
 import { loadLatestSnapshots } from "./load_latest_snapshots.ts";
 import { type CoveredStart, createPartitionStarts } from "./partition_starts.ts";
 import { createSnapshotPublisher, type SnapshotPublisher } from "./stats_snapshots.ts";
@@ -404,15 +404,21 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     const skipCovered = starts ? starts.skipCovered : identity;
     // Other groups' records are sorted out after their partition's start: a
     // partition that holds only theirs still loads its start, so its snapshot
-    // and commit move past them. Each group passed over is told once.
+    // and commit move past them. Each group passed over is told once,
+    // and each such record has its line in the audit trail.
+    const report = onOutcome &&
+      ((record: KafkaRecord, owner: RetryOwner) => onOutcome(reportPassedOver(record, owner)));
     const ownMain = takeOwnRecords(
       replayedFor(groupId),
-      onForeignReplays &&
-        tellEachOnce(replayGroupOf, (group) => group !== null && onForeignReplays(group)),
+      leaveToOwners(
+        (record): RetryOwner => ({ group: replayGroupOf(record), topic: null }),
+        onForeignReplays && (({ group }) => group !== null && onForeignReplays(group)),
+        report,
+      ),
     );
     const ownRounds = takeOwnRecords(
       ownRetry,
-      onForeignRounds && tellEachOnce(retryOwnerOf, onForeignRounds),
+      leaveToOwners(retryOwnerOf, onForeignRounds, report),
     );
     const own$ = retries$ === undefined ? main$.pipe(skipCovered, ownMain) : merge(
       main$.pipe(skipCovered, ownMain),

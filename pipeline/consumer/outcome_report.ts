@@ -1,12 +1,16 @@
 /**
  * The outcome report: one line of audit per settled record, for the
- * `onOutcome` hook (metrics, `consume --print-outcomes`).
+ * `onOutcome` hook (metrics, `consume --print-outcomes`), and per record
+ * passed over as another group's.
  *
  * @module
  */
 import { classify, errorCode } from "../errors.ts";
 import { CORRELATION_ID } from "../headers.ts";
+import type { KafkaRecord } from "../kafka/kafka_record.ts";
 import { ProcessingFailure } from "../operators/processing_failure.ts";
+import { readRetryContext } from "../retry/read_retry_context.ts";
+import type { RetryOwner } from "../retry/retry_owner.ts";
 import type { Settled } from "./settled.ts";
 
 /** What became of one record. */
@@ -17,7 +21,8 @@ export interface OutcomeReport {
   offset: string;
   /** Its round in the retry tier: 0 on the main topic. */
   round: number;
-  outcome: "processed" | "dead-lettered" | "retry-scheduled";
+  /** `passed-over`: another group's record, settled here without being processed or counted. */
+  outcome: "processed" | "dead-lettered" | "retry-scheduled" | "passed-over";
   /** The order's id and price; null for a record that did not decode or validate. */
   orderId: string | null;
   price: number | null;
@@ -28,9 +33,19 @@ export interface OutcomeReport {
   correlationId: string | null;
   /** Milliseconds from the record's arrival to its outcome. */
   durationMs: number;
+  /**
+   * Only for `passed-over`: whose record it is, the group it names and, for a
+   * retry round, the topic it came from (null where it names none).
+   */
+  belongsTo?: RetryOwner;
 }
 
 const textDecoder = new TextDecoder();
+
+function correlationOf(headers: KafkaRecord["headers"]): string | null {
+  const correlation = headers[CORRELATION_ID];
+  return correlation ? textDecoder.decode(correlation) : null;
+}
 
 /** The report of one settled record. */
 export function reportOutcome(
@@ -39,8 +54,7 @@ export function reportOutcome(
   const durationMs = performance.now() - startedAt;
   const { topic, partition, offset, headers } = delivery.record;
   const round = context?.round ?? 0;
-  const correlation = headers[CORRELATION_ID];
-  const correlationId = correlation ? textDecoder.decode(correlation) : null;
+  const correlationId = correlationOf(headers);
   const base = { topic, partition, offset, round, correlationId, durationMs };
   if (outcome.kind === "processed") {
     const { order, attempts } = outcome.value;
@@ -65,5 +79,44 @@ export function reportOutcome(
       (failure instanceof ProcessingFailure ? failure.attempts : 0),
     errorClass: classify(cause),
     errorCode: errorCode(cause),
+  };
+}
+
+/**
+ * The report of a record passed over as `belongsTo`'s (`own_records.ts`): no
+ * order, no attempts of this group, no time spent.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { reportPassedOver } from "./outcome_report.ts";
+ *
+ * const record = {
+ *   topic: "orders", partition: 1, offset: "9", timestamp: "0", key: null, value: null,
+ *   headers: { "x-replay-group": new TextEncoder().encode("billing") },
+ * };
+ * const report = reportPassedOver(record, { group: "billing", topic: null });
+ * assert.equal(report.outcome, "passed-over");
+ * assert.deepEqual(report.belongsTo, { group: "billing", topic: null });
+ * ```
+ */
+export function reportPassedOver(record: KafkaRecord, belongsTo: RetryOwner): OutcomeReport {
+  const { topic, partition, offset, headers } = record;
+  // Lenient: a record of another group is read for its round only.
+  const { round } = readRetryContext(record);
+  return {
+    topic,
+    partition,
+    offset,
+    round,
+    correlationId: correlationOf(headers),
+    durationMs: 0,
+    outcome: "passed-over",
+    orderId: null,
+    price: null,
+    attempts: 0,
+    errorClass: null,
+    errorCode: null,
+    belongsTo,
   };
 }

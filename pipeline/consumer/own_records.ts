@@ -2,10 +2,10 @@
  * The records of a shared topic that are this consumer's: on the retry topic,
  * its own group's rounds (`retry_owner.ts`); on the main topic, every record
  * but a replay for another group (`replay_group.ts`). The others are another
- * group's to process, so here they are settled with no outcome and no count,
- * and the partition's commit moves past them. It goes after the partition
- * starts, so that a partition holding only others' records still has a start,
- * a snapshot and a commit.
+ * group's to process, so here they are settled without being processed or
+ * counted (their outcome is `passed-over`), and the partition's commit moves
+ * past them. It goes after the partition starts, so that a partition holding
+ * only others' records still has a start, a snapshot and a commit.
  *
  * @module
  */
@@ -49,31 +49,43 @@ export function takeOwnRecords(
 }
 
 /**
- * Tells `tell` what `describe` says of a record passed over, once per
- * distinct description: a consumer says once whose records it leaves.
+ * What is done with each record left to its owner: `tell` hears of each owner
+ * once (a consumer says once whose records it leaves), and `report` of every
+ * record.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { tellEachOnce } from "./own_records.ts";
+ * import { leaveToOwners } from "./own_records.ts";
  * import type { KafkaRecord } from "../kafka/kafka_record.ts";
  *
  * const told: string[] = [];
- * const passedOver = tellEachOnce((record) => record.topic, (topic) => told.push(topic));
- * for (const topic of ["a", "b", "a"]) passedOver({ topic } as KafkaRecord);
+ * const reported: string[] = [];
+ * const leave = leaveToOwners(
+ *   (record) => record.topic,
+ *   (owner) => told.push(owner),
+ *   (record) => reported.push(record.offset),
+ * );
+ * for (const [topic, offset] of [["a", "0"], ["b", "1"], ["a", "2"]]) {
+ *   leave({ topic, offset } as KafkaRecord);
+ * }
  * assert.deepEqual(told, ["a", "b"]);
+ * assert.deepEqual(reported, ["0", "1", "2"]);
  * ```
  */
-export function tellEachOnce<T>(
-  describe: (record: KafkaRecord) => T,
-  tell: (what: T) => void,
+export function leaveToOwners<T>(
+  ownerOf: (record: KafkaRecord) => T,
+  tell?: (owner: T) => void,
+  report?: (record: KafkaRecord, owner: T) => void,
 ): (record: KafkaRecord) => void {
   const told = new Set<string>();
   return (record) => {
-    const what = describe(record);
-    const id = JSON.stringify(what);
+    const owner = ownerOf(record);
+    report?.(record, owner);
+    if (!tell) return;
+    const id = JSON.stringify(owner);
     if (told.has(id)) return;
     told.add(id);
-    tell(what);
+    tell(owner);
   };
 }

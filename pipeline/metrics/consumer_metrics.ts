@@ -104,6 +104,8 @@ export function createConsumerMetrics(): ConsumerMetrics {
       seen = stats;
     },
     observeOutcome(report) {
+      // A record passed over as another group's took no processing time.
+      if (report.outcome === "passed-over") return;
       latency.observe({ outcome: report.outcome }, report.durationMs / 1000);
     },
     observeLag(partition, n) {

@@ -76,6 +76,28 @@ Deno.test("createConsumerMetrics() counts what the statistics add, in valid Prom
   );
 });
 
+Deno.test("createConsumerMetrics() times settled outcomes only, not records passed over as another group's", async () => {
+  const metrics = createConsumerMetrics();
+  metrics.observeOutcome(outcome);
+  metrics.observeOutcome({
+    ...outcome,
+    outcome: "passed-over",
+    orderId: null,
+    price: null,
+    durationMs: 0,
+    belongsTo: { group: "billing", topic: null },
+  });
+  const text = await metrics.registry.metrics();
+  assert.doesNotMatch(text, /passed-over/);
+  const samples = parsePrometheusText(text);
+  assert.equal(
+    sampleValue(samples, "order_pipeline_processing_duration_seconds_count", {
+      outcome: "processed",
+    }),
+    1,
+  );
+});
+
 Deno.test("createMetricsApp() serves /metrics and /healthz and refuses the rest", async () => {
   const metrics = createConsumerMetrics();
   let health = { ok: true, detail: "consuming" };
