@@ -86,6 +86,10 @@ export const DEFAULTS = deepFreeze({
     maxBytesPerPartition: 1_048_576,
     /** How often settled offsets are committed, in ms. */
     commitIntervalMs: 1000,
+    /** Wait before running a consumer again whose group coordinator no broker named, in ms. */
+    coordinatorRetryMs: 1000,
+    /** How long after its last join a consumer waits for a group coordinator at most, in ms. */
+    coordinatorPatienceMs: 120_000,
   },
   /** The order producer (`produce`, `produceOrders`). */
   producer: {

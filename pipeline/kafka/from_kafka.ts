@@ -19,6 +19,7 @@ import { Observable } from "rxjs";
 import { DEFAULTS } from "../config.ts";
 import type { Consumer, EachBatchPayload } from "kafkajs";
 import { createKafka } from "./client.ts";
+import { coordinatorRejoin } from "./_coordinator_rejoin.ts";
 import { DueHolds } from "./due_holds.ts";
 import { InFlightGate } from "./in_flight_gate.ts";
 import type { Delivery, KafkaRecord } from "./kafka_record.ts";
@@ -109,6 +110,12 @@ export interface FromKafkaOptions {
    * back only its own partition. @default every record is due at once
    */
   notBefore?: (record: KafkaRecord) => number;
+  /**
+   * How long after its last join the consumer is run again while no broker
+   * names its group coordinator (which kafkajs gives up on), in ms; then the
+   * Observable errors. @default DEFAULTS.source.coordinatorPatienceMs
+   */
+  coordinatorPatienceMs?: number;
 }
 
 /**
@@ -138,6 +145,7 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
     drainTimeoutMs = DEFAULTS.consumer.drainTimeoutMs,
     clientId,
     sessionTimeoutMs = DEFAULTS.consumer.sessionTimeoutMs,
+    coordinatorPatienceMs = DEFAULTS.source.coordinatorPatienceMs,
     onLag,
     onAssignment,
     onCommitError,
@@ -262,6 +270,7 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
 
     const { GROUP_JOIN, CRASH, REBALANCING } = consumer.events;
     const removeJoin = consumer.on(GROUP_JOIN, (event) => {
+      rejoin.joined();
       const assigned = Object.entries(event.payload.memberAssignment).map((
         [topic, partitions],
       ) => ({ topic, partitions }));
@@ -273,13 +282,27 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
     });
     // Before partitions move, commit what is settled, so the next owner repeats little.
     const removeRebalancing = consumer.on(REBALANCING, () => ledgers.commitDue(onCommitError));
+    // kafkajs restarts its consumer after most broker errors; after a missing
+    // group coordinator (a broker back before its groups loaded) it is run
+    // again here, for a while.
+    const rejoin = coordinatorRejoin(groupId, {
+      retryMs: DEFAULTS.source.coordinatorRetryMs,
+      patienceMs: coordinatorPatienceMs,
+    });
+    let rerun: ReturnType<typeof setTimeout> | undefined;
     const removeCrash = consumer.on(CRASH, (event) => {
-      if (!event.payload.restart && !abandoned) subscriber.error(event.payload.error);
+      if (event.payload.restart || abandoned) return;
+      const next = stopping
+        ? { error: event.payload.error }
+        : rejoin.afterCrash(event.payload.error, Date.now());
+      if ("error" in next) subscriber.error(next.error);
+      else rerun = setTimeout(() => void run().catch(fail), next.retryInMs);
     });
     const committer = setInterval(() => ledgers.commitDue(onCommitError), commitIntervalMs);
 
     const stop = async () => {
       stopping = true;
+      clearTimeout(rerun);
       holds.clear();
       try {
         try {
@@ -312,20 +335,23 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
     const onAbort = () => void stop();
     signal?.addEventListener("abort", onAbort, { once: true });
 
-    (async () => {
-      await admin.connect();
-      await consumer.connect();
-      for (const topic of topics) await consumer.subscribe({ topic, fromBeginning });
-      await consumer.run({
+    const run = () =>
+      consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently,
         eachBatch,
       });
-      if (stopping) await stop();
-    })().catch((err) => {
+    const fail = (err: unknown) => {
       if (!abandoned) subscriber.error(err);
-    });
+    };
+    (async () => {
+      await admin.connect();
+      await consumer.connect();
+      for (const topic of topics) await consumer.subscribe({ topic, fromBeginning });
+      await run();
+      if (stopping) await stop();
+    })().catch(fail);
 
     return () => {
       signal?.removeEventListener("abort", onAbort);
@@ -333,6 +359,7 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       // or unsubscribe this makes them return without handing out anything more.
       abandoned = true;
       clearInterval(committer);
+      clearTimeout(rerun);
       holds.clear();
       removeJoin();
       removeRebalancing();
