@@ -152,7 +152,7 @@ export interface ConsumeOrdersOptions {
   /**
    * Told once per group whose replays (`dlq replay` back to this topic, for
    * the group that dead-lettered the order) this consumer passes over: it
-   * processed those orders the first time.
+   * had its own outcome for each of those orders the first time.
    */
   onForeignReplays?: (group: string) => void;
   /** Consumer group on the retry topic. @default `${groupId}-retry` */

@@ -268,6 +268,14 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       onLag?.(topic, partition, Number(batch.highWatermark) - fetchedTo);
     };
 
+    // kafkajs restarts its consumer after most broker errors; after a missing
+    // group coordinator (a broker back before its groups loaded) it is run
+    // again here, for a while.
+    const rejoin = coordinatorRejoin(groupId, {
+      retryMs: DEFAULTS.source.coordinatorRetryMs,
+      patienceMs: coordinatorPatienceMs,
+    });
+    let rerun: ReturnType<typeof setTimeout> | undefined;
     const { GROUP_JOIN, CRASH, REBALANCING } = consumer.events;
     const removeJoin = consumer.on(GROUP_JOIN, (event) => {
       rejoin.joined();
@@ -282,14 +290,6 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
     });
     // Before partitions move, commit what is settled, so the next owner repeats little.
     const removeRebalancing = consumer.on(REBALANCING, () => ledgers.commitDue(onCommitError));
-    // kafkajs restarts its consumer after most broker errors; after a missing
-    // group coordinator (a broker back before its groups loaded) it is run
-    // again here, for a while.
-    const rejoin = coordinatorRejoin(groupId, {
-      retryMs: DEFAULTS.source.coordinatorRetryMs,
-      patienceMs: coordinatorPatienceMs,
-    });
-    let rerun: ReturnType<typeof setTimeout> | undefined;
     const removeCrash = consumer.on(CRASH, (event) => {
       if (event.payload.restart || abandoned) return;
       const next = stopping
