@@ -5,10 +5,10 @@
 import assert from "node:assert/strict";
 import { lastValueFrom } from "rxjs";
 import { fromKafka } from "../pipeline/kafka/from_kafka.ts";
-import { ensureTopics } from "../pipeline/kafka/topics.ts";
+import { committedOffsets, ensureTopics } from "../pipeline/kafka/topics.ts";
 import { startOwnBroker } from "./_own_broker.ts";
 
-Deno.test("a consumer whose group coordinator no broker names is run again until its patience runs out, then ends in one line", async () => {
+Deno.test("a consumer whose group coordinator no broker names is run again, says so once, and ends in one line when its patience runs out", async () => {
   const dir = await Deno.makeTempDir({ prefix: "coordinator-" });
   const broker = await startOwnBroker({
     dir,
@@ -18,6 +18,7 @@ Deno.test("a consumer whose group coordinator no broker names is run again until
     const brokers = [broker.brokers];
     await ensureTopics(brokers, [{ name: "coordinator-orders", partitions: 1 }]);
     const patienceMs = 12_000;
+    const told: [string, number][] = [];
     const started = Date.now();
     const ended = await lastValueFrom(
       fromKafka({
@@ -25,6 +26,7 @@ Deno.test("a consumer whose group coordinator no broker names is run again until
         groupId: "coordinator-group",
         topics: ["coordinator-orders"],
         coordinatorPatienceMs: patienceMs,
+        onCoordinatorWait: (group, patience) => told.push([group, patience]),
       }),
     ).then(() => undefined, (err: unknown) => err);
     const elapsed = Date.now() - started;
@@ -36,6 +38,13 @@ Deno.test("a consumer whose group coordinator no broker names is run again until
     // The first crash comes after kafkajs's own retries; the consumer was run
     // again for the patience after it, so the end comes later than both.
     assert.ok(elapsed > patienceMs, `ended after ${elapsed} ms`);
+    // The wait was told once, as it began: the group never joined in between.
+    assert.deepEqual(told, [["coordinator-group", patienceMs]]);
+    // Where the group stands, asked before a consumer starts, is one such line at once.
+    await assert.rejects(
+      committedOffsets(brokers, "coordinator-group", "coordinator-orders"),
+      /^BrokerError: No broker named a group coordinator for coordinator-group \(a broker still loading/,
+    );
   } finally {
     await broker.stop();
     await Deno.remove(dir, { recursive: true });

@@ -277,6 +277,14 @@ export async function main(args: string[]): Promise<number> {
           group === null ? `from ${topic}` : `of group ${group} from ${topic ?? config.topic}`
         }: they are passed over, left to the consumers they belong to`,
       ),
+    // A broker back before its groups loaded: the consumer is run again, said once per wait.
+    onCoordinatorWait: (group, patienceMs) =>
+      say(
+        `no broker names a group coordinator for ${group} yet (a broker still loading its ` +
+          `groups, or a group this user may not use): trying again for up to ${
+            Math.round(patienceMs / 1000)
+          } s`,
+      ),
     // A replay back to the topic is for the group that dead-lettered the order;
     // this group had its own outcome for it. Said once per group.
     onForeignReplays: (group) =>

@@ -155,6 +155,12 @@ export interface ConsumeOrdersOptions {
    * had its own outcome for each of those orders the first time.
    */
   onForeignReplays?: (group: string) => void;
+  /**
+   * Told when no broker names a group coordinator for the consumer's group
+   * (or its retry group) and its consumer is run again, for at most
+   * `patienceMs` (see `fromKafka`).
+   */
+  onCoordinatorWait?: (groupId: string, patienceMs: number) => void;
   /** Consumer group on the retry topic. @default `${groupId}-retry` */
   retryGroupId?: string;
   /** Wait before each round on the retry topic, in ms. @default DEFAULTS.consumer.retryDelayMs */
@@ -219,6 +225,7 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     retryTopic,
     onForeignRounds,
     onForeignReplays,
+    onCoordinatorWait,
     retryGroupId = `${groupId}-retry`,
     retryDelayMs = CONSUMER.retryDelayMs,
     maxRetryRounds = CONSUMER.maxRetryRounds,
@@ -376,7 +383,7 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
         return writer?.assign(partitions);
       });
 
-    const common = { brokers, gate, signal, drainTimeoutMs, sessionTimeoutMs };
+    const common = { brokers, gate, signal, drainTimeoutMs, sessionTimeoutMs, onCoordinatorWait };
     const main$ = fromKafka({
       ...common,
       groupId,

@@ -14,15 +14,46 @@ export function isCoordinatorNotFound(err: unknown): boolean {
   return errorChain(err).some((link) => link.name === "KafkaJSGroupCoordinatorNotFound");
 }
 
+/**
+ * The one line for a group coordinator no broker named, for the source that
+ * waited `waitedMs` for it, or a start that did not wait.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { coordinatorNotFoundError } from "./_coordinator_rejoin.ts";
+ *
+ * const err = coordinatorNotFoundError("g", new Error("Failed to find group coordinator"), 60_000);
+ * assert.match(err.message, /^No broker named a group coordinator for g in 60 s \(/);
+ * ```
+ */
+export function coordinatorNotFoundError(
+  groupId: string,
+  error: unknown,
+  waitedMs?: number,
+): BrokerError {
+  const waited = waitedMs === undefined ? "" : ` in ${Math.round(waitedMs / 1000)} s`;
+  return new BrokerError(
+    `No broker named a group coordinator for ${groupId}${waited} (a broker still loading its ` +
+      `groups, or a group this user may not use): ${errorMessage(error)}`,
+    "BROKER_UNAVAILABLE",
+    { cause: error },
+  );
+}
+
 /** When to run a crashed consumer again. */
 export interface CoordinatorRejoin {
   /** The group was joined: the patience starts afresh at the next crash. */
   joined(): void;
   /**
    * After a crash kafkajs does not restart from: the ms to wait before
-   * running the consumer again, or the error to end with.
+   * running the consumer again (`first`: the first such wait since the last
+   * join), or the error to end with.
    */
-  afterCrash(error: unknown, now: number): { retryInMs: number } | { error: unknown };
+  afterCrash(
+    error: unknown,
+    now: number,
+  ): { retryInMs: number; first: boolean } | { error: unknown };
 }
 
 /**
@@ -39,10 +70,11 @@ export interface CoordinatorRejoin {
  *   name: "KafkaJSGroupCoordinatorNotFound",
  * });
  * const rejoin = coordinatorRejoin("g", { retryMs: 1_000, patienceMs: 60_000 });
- * assert.deepEqual(rejoin.afterCrash(missing, 0), { retryInMs: 1_000 });
+ * assert.deepEqual(rejoin.afterCrash(missing, 0), { retryInMs: 1_000, first: true });
+ * assert.deepEqual(rejoin.afterCrash(missing, 10_000), { retryInMs: 1_000, first: false });
  * assert.ok("error" in rejoin.afterCrash(missing, 61_000));
  * rejoin.joined();
- * assert.deepEqual(rejoin.afterCrash(missing, 70_000), { retryInMs: 1_000 });
+ * assert.deepEqual(rejoin.afterCrash(missing, 70_000), { retryInMs: 1_000, first: true });
  * ```
  */
 export function coordinatorRejoin(
@@ -56,17 +88,10 @@ export function coordinatorRejoin(
     },
     afterCrash(error, now) {
       if (!isCoordinatorNotFound(error)) return { error };
+      const first = since === undefined;
       since ??= now;
-      if (now - since < patienceMs) return { retryInMs: retryMs };
-      const waited = Math.round(patienceMs / 1000);
-      return {
-        error: new BrokerError(
-          `No broker named a group coordinator for ${groupId} in ${waited} s (a broker still ` +
-            `loading its groups, or a group this user may not use): ${errorMessage(error)}`,
-          "BROKER_UNAVAILABLE",
-          { cause: error },
-        ),
-      };
+      if (now - since < patienceMs) return { retryInMs: retryMs, first };
+      return { error: coordinatorNotFoundError(groupId, error, patienceMs) };
     },
   };
 }

@@ -21,8 +21,8 @@ Deno.test("isCoordinatorNotFound() finds kafkajs's missing coordinator anywhere 
 
 Deno.test("coordinatorRejoin() runs again after a missing coordinator until its patience since the last join runs out", () => {
   const rejoin = coordinatorRejoin("orders-group", { retryMs: 500, patienceMs: 10_000 });
-  assert.deepEqual(rejoin.afterCrash(notFound(), 1_000), { retryInMs: 500 });
-  assert.deepEqual(rejoin.afterCrash(notFound(), 10_999), { retryInMs: 500 });
+  assert.deepEqual(rejoin.afterCrash(notFound(), 1_000), { retryInMs: 500, first: true });
+  assert.deepEqual(rejoin.afterCrash(notFound(), 10_999), { retryInMs: 500, first: false });
   const ended = rejoin.afterCrash(notFound(), 11_000);
   assert.ok("error" in ended);
   assert.ok(ended.error instanceof Error);
@@ -32,8 +32,8 @@ Deno.test("coordinatorRejoin() runs again after a missing coordinator until its 
   );
   // A join in between starts the patience afresh.
   rejoin.joined();
-  assert.deepEqual(rejoin.afterCrash(notFound(), 50_000), { retryInMs: 500 });
-  assert.deepEqual(rejoin.afterCrash(notFound(), 59_999), { retryInMs: 500 });
+  assert.deepEqual(rejoin.afterCrash(notFound(), 50_000), { retryInMs: 500, first: true });
+  assert.deepEqual(rejoin.afterCrash(notFound(), 59_999), { retryInMs: 500, first: false });
   assert.ok("error" in rejoin.afterCrash(notFound(), 60_000));
 });
 

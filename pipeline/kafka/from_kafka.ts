@@ -116,6 +116,12 @@ export interface FromKafkaOptions {
    * Observable errors. @default DEFAULTS.source.coordinatorPatienceMs
    */
   coordinatorPatienceMs?: number;
+  /**
+   * Told when no broker named the group coordinator and the consumer is run
+   * again (once per wait: after the group is joined again, a later wait is
+   * told again), with the group and how long it is waited for at most, in ms.
+   */
+  onCoordinatorWait?: (groupId: string, patienceMs: number) => void;
 }
 
 /**
@@ -146,6 +152,7 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
     clientId,
     sessionTimeoutMs = DEFAULTS.consumer.sessionTimeoutMs,
     coordinatorPatienceMs = DEFAULTS.source.coordinatorPatienceMs,
+    onCoordinatorWait,
     onLag,
     onAssignment,
     onCommitError,
@@ -295,8 +302,9 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       const next = stopping
         ? { error: event.payload.error }
         : rejoin.afterCrash(event.payload.error, Date.now());
-      if ("error" in next) subscriber.error(next.error);
-      else rerun = setTimeout(() => void run().catch(fail), next.retryInMs);
+      if ("error" in next) return subscriber.error(next.error);
+      if (next.first) onCoordinatorWait?.(groupId, coordinatorPatienceMs);
+      rerun = setTimeout(() => void run().catch(fail), next.retryInMs);
     });
     const committer = setInterval(() => ledgers.commitDue(onCommitError), commitIntervalMs);
 

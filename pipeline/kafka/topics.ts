@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { coordinatorNotFoundError, isCoordinatorNotFound } from "./_coordinator_rejoin.ts";
 import { DEFAULTS } from "../config.ts";
 import { type Admin, ConfigResourceTypes } from "kafkajs";
 import { createKafka } from "./client.ts";
@@ -217,9 +218,12 @@ export async function committedOffsets(
   const admin = createKafka({ brokers, clientId: `${DEFAULTS.clientId}-admin` }).admin();
   await admin.connect();
   try {
-    // A coordinator still loading (a broker just started) is waited for.
+    // A coordinator still loading (a broker just started) is waited for, as
+    // long as kafkajs says so; when no broker names one, that is one line.
     const [entry] = await retryRetriable(() => admin.fetchOffsets({ groupId, topics: [topic] }));
     return new Map(entry.partitions.map((p) => [p.partition, BigInt(p.offset)]));
+  } catch (err) {
+    throw isCoordinatorNotFound(err) ? coordinatorNotFoundError(groupId, err) : err;
   } finally {
     await admin.disconnect();
   }
