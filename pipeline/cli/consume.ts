@@ -19,6 +19,7 @@ import { consumeOrders } from "../consumer/order_consumer.ts";
 import type { ConsumerStats } from "../consumer/consumer_stats.ts";
 import { type Ordering, parseOrdering } from "../consumer/ordering.ts";
 import { ensureTopics } from "../kafka/topics.ts";
+import { NO_COORDINATOR_WHY } from "../kafka/from_kafka.ts";
 import { groupStartPoints } from "../kafka/group_start_points.ts";
 import { requireBroker } from "../kafka/require_broker.ts";
 import { classify as errorClass, DeadLetterWriteError, errorMessage } from "../errors.ts";
@@ -280,10 +281,8 @@ export async function main(args: string[]): Promise<number> {
     // A broker back before its groups loaded: the consumer is run again, said once per wait.
     onCoordinatorWait: (group, patienceMs) =>
       say(
-        `no broker names a group coordinator for ${group} yet (a broker still loading its ` +
-          `groups, or a group this user may not use): trying again for up to ${
-            Math.round(patienceMs / 1000)
-          } s`,
+        `no broker names a group coordinator for ${group} yet (${NO_COORDINATOR_WHY}): ` +
+          `trying again for up to ${Math.round(patienceMs / 1000)} s`,
       ),
     // A replay back to the topic is for the group that dead-lettered the order;
     // this group had its own outcome for it. Said once per group.

@@ -9,6 +9,10 @@
 import { errorChain } from "./_error_chain.ts";
 import { BrokerError, errorMessage } from "../errors.ts";
 
+/** Why no broker may name a group coordinator: said while waiting for one and when giving up. */
+export const NO_COORDINATOR_WHY =
+  "a broker still loading its groups, or a group this user may not use";
+
 /** Whether `err` is kafkajs's "no broker named a group coordinator". */
 export function isCoordinatorNotFound(err: unknown): boolean {
   return errorChain(err).some((link) => link.name === "KafkaJSGroupCoordinatorNotFound");
@@ -34,8 +38,9 @@ export function coordinatorNotFoundError(
 ): BrokerError {
   const waited = waitedMs === undefined ? "" : ` in ${Math.round(waitedMs / 1000)} s`;
   return new BrokerError(
-    `No broker named a group coordinator for ${groupId}${waited} (a broker still loading its ` +
-      `groups, or a group this user may not use): ${errorMessage(error)}`,
+    `No broker named a group coordinator for ${groupId}${waited} (${NO_COORDINATOR_WHY}): ${
+      errorMessage(error)
+    }`,
     "BROKER_UNAVAILABLE",
     { cause: error },
   );

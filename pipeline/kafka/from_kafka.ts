@@ -30,6 +30,7 @@ import { LedgerBook, type OffsetCommit } from "./_ledger_book.ts";
 import type { OffsetLedger } from "./offset_ledger.ts";
 
 export type { OffsetCommit };
+export { NO_COORDINATOR_WHY } from "./_coordinator_rejoin.ts";
 
 const YIELD_EVERY_MS = 20;
 // The longest a fetch waits for data (and a paused consumer sleeps), in ms.
