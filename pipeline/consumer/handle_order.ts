@@ -8,13 +8,22 @@
  *
  * @module
  */
-import { catchError, isObservable, map, type Observable, throwError } from "rxjs";
+import {
+  isObservable,
+  map,
+  Observable,
+  type Observer,
+  type Subscriber,
+  throwError,
+  type Unsubscribable,
+} from "rxjs";
 import type { Delivery, KafkaRecord } from "../kafka/kafka_record.ts";
 import { type Decoder, decodeValue } from "../operators/decode.ts";
 import { processed } from "../operators/processed.ts";
 import {
   attemptWithRetry,
   type Processed,
+  type RetryingCall,
   type RetryOptions,
 } from "../operators/process_with_retry.ts";
 import type { Order } from "../orders/order.ts";
@@ -84,8 +93,15 @@ export function createOrderHandler(
     // Only what the route needs is kept for it, never the delivery: its
     // record is a view of the fetch response, which a held record must not keep.
     const owner = holding(delivery);
-    const settledAs = settler(owner, startedAt, context, fromRetryTopic, order);
-    return retried(done, routesOf(owner), context ?? firstRound(owner.record), order, settledAs);
+    return new RetriedOrder(
+      done,
+      owner,
+      order,
+      startedAt,
+      context,
+      fromRetryTopic,
+      routesOf(owner),
+    );
   };
 }
 
@@ -114,18 +130,68 @@ function settler(
 }
 
 // A record whose first try failed or went async: its retries, then its
-// outcome, or its route once it has failed for good.
-function retried(
-  done: Observable<Processed<Order, Order>>,
-  routes: FailureRoutes,
-  context: RetryContext,
-  order: Order,
-  settledAs: (outcome: Settled["outcome"]) => Settled,
-): Observable<Settled> {
-  return done.pipe(
-    map(({ result, attempts }) => settledAs(processed({ order: result, attempts }))),
-    catchError((error: unknown) => routed(error, routes, context, order, settledAs)),
-  );
+// outcome, or its route once it has failed for good. Thousands wait in
+// backoff at once, so while one waits it is this object, its sink and its
+// retries; the two operator subscribers of a `map` and a `catchError`, and
+// their closures, are not built around each.
+class RetriedOrder extends Observable<Settled> {
+  constructor(
+    readonly retrying: RetryingCall<Order, Order>,
+    readonly delivery: Delivery,
+    readonly order: Order,
+    readonly startedAt: number,
+    readonly context: RetryContext | undefined,
+    readonly fromRetryTopic: boolean,
+    readonly routes: FailureRoutes,
+  ) {
+    super(subscribeRetried);
+  }
+
+  settled(outcome: Settled["outcome"]): Settled {
+    const { delivery, startedAt, context, fromRetryTopic, order } = this;
+    return settledOf(outcome, delivery, startedAt, context, fromRetryTopic, order);
+  }
+
+  // Its route once it has failed for good: the retry topic or the DLQ.
+  routed(error: unknown): Observable<Settled> {
+    const { delivery, startedAt, context, fromRetryTopic, order } = this;
+    const settledAs = settler(delivery, startedAt, context, fromRetryTopic, order);
+    return routed(error, this.routes, context ?? firstRound(delivery.record), order, settledAs);
+  }
+}
+
+// The Observable's subscribe function: `this` is the RetriedOrder.
+function subscribeRetried(this: Observable<Settled>, subscriber: Subscriber<Settled>) {
+  const sink = new RetriedSink(this as RetriedOrder, subscriber);
+  sink.retries = (this as RetriedOrder).retrying.retryInto(sink);
+  return sink;
+}
+
+// The retries' result as its Settled; their failure, its route.
+class RetriedSink implements Observer<Processed<Order, Order>>, Unsubscribable {
+  retries?: Unsubscribable;
+
+  constructor(
+    private readonly record: RetriedOrder,
+    private readonly subscriber: Subscriber<Settled>,
+  ) {}
+
+  next({ result, attempts }: Processed<Order, Order>): void {
+    this.subscriber.next(this.record.settled(processed({ order: result, attempts })));
+  }
+
+  // The route's outcome goes to the same subscriber, which ends with it.
+  error(error: unknown): void {
+    this.record.routed(error).subscribe(this.subscriber);
+  }
+
+  complete(): void {
+    this.subscriber.complete();
+  }
+
+  unsubscribe(): void {
+    this.retries?.unsubscribe();
+  }
 }
 
 // A record's way once it has failed for good (the retry topic or the DLQ),

@@ -16,7 +16,14 @@
  *
  * @module
  */
-import { isObservable, Observable, type OperatorFunction, type Subscription } from "rxjs";
+import {
+  isObservable,
+  Observable,
+  type Observer,
+  type OperatorFunction,
+  type Subscriber,
+  type Subscription,
+} from "rxjs";
 
 /**
  * Maps each value to a result or an Observable of results. Values with the
@@ -55,113 +62,151 @@ export function concatMapByKey<T, R>(
   }
   return (source) =>
     new Observable<R>((subscriber) => {
-      // Keys with an Observable result running, and the values waiting behind it.
-      const lanes = new Map<unknown, Lane<T>>();
-      const running = new Set<Subscription>();
-      let unkeyedRunning = 0;
-      let sourceDone = false;
-
-      const completeIfDone = () => {
-        if (sourceDone && lanes.size === 0 && unkeyedRunning === 0) subscriber.complete();
-      };
-
-      // Runs one value; returns once its result is out or its Observable is running.
-      // While no lane exists nothing can wait, so the key is asked for only
-      // when a value needs a lane (a first-try success never does).
-      const run = (keyOrUnasked: unknown, value: T) => {
-        let result: R | Observable<R>;
-        try {
-          result = project(value);
-        } catch (err) {
-          subscriber.error(err);
-          return;
-        }
-        if (!isObservable(result)) {
-          subscriber.next(result);
-          return;
-        }
-        let key = keyOrUnasked;
-        if (key === UNASKED) {
-          try {
-            key = keyOf(value);
-          } catch (err) {
-            subscriber.error(err);
-            return;
-          }
-        }
-        let lane: Lane<T> | undefined;
-        if (key === undefined) {
-          unkeyedRunning++;
-        } else {
-          lane = lanes.get(key);
-          if (lane === undefined) {
-            lanes.set(key, lane = { queue: [], busy: false, draining: false });
-          }
-          lane.busy = true;
-        }
-        // A result that completes at once is never kept among the running ones.
-        let done = false;
-        let kept = false;
-        const subscription: Subscription = result.subscribe({
-          next: (r) => subscriber.next(r),
-          error: (err) => subscriber.error(err),
-          complete: () => {
-            done = true;
-            if (kept) running.delete(subscription);
-            if (lane === undefined) {
-              unkeyedRunning--;
-              completeIfDone();
-            } else {
-              lane.busy = false;
-              drain(key, lane);
-            }
-          },
-        });
-        if (!done) {
-          kept = true;
-          running.add(subscription);
-        }
-      };
-
-      const drain = (key: unknown, lane: Lane<T>) => {
-        if (lane.draining) return; // the loop below is already running further up the stack
-        lane.draining = true;
-        while (!lane.busy && lane.queue.length > 0 && !subscriber.closed) {
-          run(key, lane.queue.shift()!);
-        }
-        lane.draining = false;
-        if (!lane.busy && lane.queue.length === 0) {
-          lanes.delete(key);
-          completeIfDone();
-        }
-      };
-
+      const lanes = new Lanes(keyOf, project, subscriber);
       const upstream = source.subscribe({
-        next: (value) => {
-          if (lanes.size === 0) return run(UNASKED, value);
-          const key = keyOf(value);
-          const lane = key === undefined ? undefined : lanes.get(key);
-          if (lane === undefined) run(key, value);
-          else lane.queue.push(value);
-        },
+        next: (value) => lanes.take(value),
         error: (err) => subscriber.error(err),
-        complete: () => {
-          sourceDone = true;
-          completeIfDone();
-        },
+        complete: () => lanes.sourceDone(),
       });
       return () => {
         upstream.unsubscribe();
-        for (const subscription of running) subscription.unsubscribe();
+        lanes.unsubscribe();
       };
     });
 }
 
+// The state of one subscription: the keys with an Observable result running,
+// and the values waiting behind each. A value in backoff is held for
+// seconds, thousands at a time, so what it holds here is one small object
+// (its run) rather than closures.
+class Lanes<T, R> {
+  readonly #byKey = new Map<unknown, Lane<T>>();
+  readonly #running = new Set<Run<T, R>>();
+  #unkeyedRunning = 0;
+  #sourceDone = false;
+
+  constructor(
+    private readonly keyOf: (value: T) => unknown,
+    private readonly project: (value: T) => R | Observable<R>,
+    readonly subscriber: Subscriber<R>,
+  ) {}
+
+  // While no lane exists nothing can wait, so the key is asked for only
+  // when a value needs a lane (a first-try success never does).
+  take(value: T): void {
+    if (this.#byKey.size === 0) return this.#run(UNASKED, value, undefined);
+    const key = this.keyOf(value);
+    const lane = key === undefined ? undefined : this.#byKey.get(key);
+    if (lane === undefined) this.#run(key, value, undefined);
+    else lane.queue.push(value);
+  }
+
+  sourceDone(): void {
+    this.#sourceDone = true;
+    this.#completeIfDone();
+  }
+
+  unsubscribe(): void {
+    for (const run of this.#running) run.subscription?.unsubscribe();
+  }
+
+  // Runs one value; returns once its result is out or its Observable is running.
+  #run(keyOrUnasked: unknown, value: T, laneOfKey: Lane<T> | undefined): void {
+    const { subscriber } = this;
+    let result: R | Observable<R>;
+    try {
+      result = this.project(value);
+    } catch (err) {
+      subscriber.error(err);
+      return;
+    }
+    if (!isObservable(result)) {
+      subscriber.next(result);
+      return;
+    }
+    let key = keyOrUnasked;
+    if (key === UNASKED) {
+      try {
+        key = this.keyOf(value);
+      } catch (err) {
+        subscriber.error(err);
+        return;
+      }
+    }
+    let lane = laneOfKey;
+    if (key === undefined) {
+      this.#unkeyedRunning++;
+    } else if (lane === undefined) {
+      lane = this.#byKey.get(key);
+      if (lane === undefined) this.#byKey.set(key, lane = new Lane(key));
+    }
+    if (lane) lane.busy = true;
+    const run = new Run(this, lane);
+    const subscription = result.subscribe(run);
+    // A result that completes at once is never kept among the running ones.
+    if (!run.done) {
+      run.subscription = subscription;
+      this.#running.add(run);
+    }
+  }
+
+  // A running result completed: its lane's next value may go.
+  finished(run: Run<T, R>): void {
+    if (run.subscription) this.#running.delete(run);
+    const lane = run.lane;
+    if (lane === undefined) {
+      this.#unkeyedRunning--;
+      this.#completeIfDone();
+      return;
+    }
+    lane.busy = false;
+    if (lane.draining) return; // the loop below is already running further up the stack
+    lane.draining = true;
+    while (!lane.busy && lane.queue.length > 0 && !this.subscriber.closed) {
+      this.#run(lane.key, lane.queue.shift()!, lane);
+    }
+    lane.draining = false;
+    if (!lane.busy && lane.queue.length === 0) {
+      this.#byKey.delete(lane.key);
+      this.#completeIfDone();
+    }
+  }
+
+  #completeIfDone(): void {
+    if (this.#sourceDone && this.#byKey.size === 0 && this.#unkeyedRunning === 0) {
+      this.subscriber.complete();
+    }
+  }
+}
+
+// One key's lane: whether a result of it runs, and the values waiting behind it.
+class Lane<T> {
+  readonly queue: T[] = [];
+  busy = false;
+  draining = false;
+  constructor(readonly key: unknown) {}
+}
+
+// One running Observable result, observed without closures.
+class Run<T, R> implements Observer<R> {
+  done = false;
+  subscription?: Subscription;
+
+  constructor(private readonly lanes: Lanes<T, R>, readonly lane: Lane<T> | undefined) {}
+
+  next(value: R): void {
+    this.lanes.subscriber.next(value);
+  }
+
+  error(err: unknown): void {
+    this.lanes.subscriber.error(err);
+  }
+
+  complete(): void {
+    this.done = true;
+    this.lanes.finished(this);
+  }
+}
+
 // A key not yet asked for.
 const UNASKED = Symbol("unasked");
-
-interface Lane<T> {
-  queue: T[];
-  busy: boolean;
-  draining: boolean;
-}

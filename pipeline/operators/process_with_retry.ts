@@ -11,6 +11,7 @@ import {
   isObservable,
   Observable,
   type ObservableInput,
+  type Observer,
   type OperatorFunction,
   type SchedulerLike,
   type Subscriber,
@@ -140,7 +141,7 @@ export function processWithRetry<T, R>(
 export function attemptWithRetry<T, R>(
   process: (input: T) => R | Promise<R> | Observable<R>,
   options: RetryOptions = {},
-): (input: T) => Processed<T, R> | Observable<Processed<T, R>> {
+): (input: T) => Processed<T, R> | RetryingCall<T, R> {
   const { count = 3, backoff = {}, scheduler = asyncScheduler, onRetry, stage = "process" } =
     options;
   if (typeof process !== "function") {
@@ -188,17 +189,9 @@ export function attemptWithRetry<T, R>(
   };
   const policy: RetryPolicy<T, R> = { count, resolved, scheduler, onRetry, stage, call };
   // The retry machinery, built only once the first call failed or went async.
-  const withRetry = (input: T, first: Attempt<R>): Observable<Processed<T, R>> => {
-    // The first call already happened: its outcome is used once, never replayed.
-    let pending: Attempt<R> | undefined = first;
-    return new Observable<Processed<T, R>>((subscriber) => {
-      const outcome = pending ?? call(input);
-      pending = undefined;
-      return new Retries(subscriber, input, policy).run(outcome);
-    });
-  };
+  const withRetry = (input: T, first: Attempt<R>) => new RetryingCall(input, first, policy);
 
-  return (input: T): Processed<T, R> | Observable<Processed<T, R>> => {
+  return (input: T): Processed<T, R> | RetryingCall<T, R> => {
     // The hot path: a synchronous success costs one call and one object, no pipeline.
     let result: R | Promise<R> | Observable<R>;
     try {
@@ -223,6 +216,45 @@ interface RetryPolicy<T, R> {
   call: (input: T) => Attempt<R>;
 }
 
+/**
+ * The retries of one value whose first call failed or went async, as an
+ * Observable (see {@link attemptWithRetry}). A holder of thousands of such
+ * values at once (the consumer's key lanes) can run them into a plain
+ * observer with {@link RetryingCall.retryInto}, without a subscriber chain.
+ */
+export class RetryingCall<T, R> extends Observable<Processed<T, R>> {
+  // The first call's outcome, used once: never replayed.
+  #pending: Attempt<R> | undefined;
+
+  constructor(
+    private readonly input: T,
+    first: Attempt<R>,
+    private readonly policy: RetryPolicy<T, R>,
+  ) {
+    super(subscribeRetries);
+    this.#pending = first;
+  }
+
+  /**
+   * Runs the retries into `sink`: the first call's outcome, then each retry
+   * after its wait; `sink` is told the result, or the {@link ProcessingFailure}.
+   * A second run calls `process` afresh.
+   */
+  retryInto(sink: Observer<Processed<T, R>>): Unsubscribable {
+    const outcome = this.#pending ?? this.policy.call(this.input);
+    this.#pending = undefined;
+    return new Retries(sink, this.input, this.policy).run(outcome);
+  }
+}
+
+// The Observable's subscribe function: `this` is the RetryingCall.
+function subscribeRetries<T, R>(
+  this: Observable<Processed<T, R>>,
+  subscriber: Subscriber<Processed<T, R>>,
+): Unsubscribable {
+  return (this as RetryingCall<T, R>).retryInto(subscriber);
+}
+
 // One value's retries while it is subscribed to. A value in backoff is held
 // for seconds, thousands at a time, so it is one object and, while it waits,
 // one scheduled action: no closures (the pipe of defer, retry, timer and
@@ -236,7 +268,7 @@ class Retries<T, R> implements Unsubscribable {
   #waiting?: Subscription;
 
   constructor(
-    private readonly subscriber: Subscriber<Processed<T, R>>,
+    private readonly subscriber: Observer<Processed<T, R>>,
     private readonly input: T,
     private readonly policy: RetryPolicy<T, R>,
   ) {}
