@@ -33,3 +33,18 @@ Deno.test("laneOf('partition') and laneOf('unordered')", () => {
   assert.notEqual(laneOf("partition")(record(key)), laneOf("partition")(record(key, 1)));
   assert.equal(laneOf("unordered")(record(key)), undefined);
 });
+
+Deno.test("laneOf('key') gives each of 10,000 order ids of one partition a lane of its own, and the same key on another topic another lane", () => {
+  const lane = laneOf("key");
+  const text = new TextEncoder();
+  const lanes = new Set<unknown>();
+  for (let i = 0; i < 10_000; i++) {
+    lanes.add(lane(record(text.encode(`ORD-1764921600000-${String(i).padStart(6, "0")}`))));
+  }
+  assert.equal(lanes.size, 10_000);
+  const key = text.encode("ORD-1");
+  assert.notEqual(
+    lane({ record: { topic: "orders", partition: 0, key } }),
+    lane({ record: { topic: "orders-retry", partition: 0, key } }),
+  );
+});
