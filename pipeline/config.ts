@@ -54,11 +54,12 @@ export const DEFAULTS = deepFreeze({
      * are records in backoff: with 10% failing and held about 0.6 s, a
      * partition settling R records/s holds about 0.06 R (Little's law), so
      * 1000 capped a partition near 16,000/s, and bursts of a whole fetch hit
-     * it sooner.
+     * it sooner. At the defaults, a consumer whose every order fails (30 s
+     * backoff) holds 24,000 in backoff within its 96 MB heap bound.
      */
-    maxInFlight: 3000,
+    maxInFlight: 8000,
     /** Unsettled records in the whole process at most. */
-    maxInFlightTotal: 10_000,
+    maxInFlightTotal: 24_000,
     /** Wait before each round on the retry topic, in ms. */
     retryDelayMs: 30_000,
     /** Rounds through the retry topic before the DLQ; 0 turns the tier off. */
