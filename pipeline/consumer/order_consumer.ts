@@ -38,6 +38,7 @@ import { retryOwnedBy, type RetryOwner, retryOwnerOf } from "../retry/retry_owne
 import type { ConsumerStats } from "./consumer_stats.ts";
 import { createOrderHandler } from "./handle_order.ts";
 import { orderChain } from "./order_chain.ts";
+import { untilSourceEnds } from "./until_source_ends.ts";
 import { type Ordering, ORDERINGS } from "./ordering.ts";
 import { type OutcomeReport, reportPassedOver } from "./outcome_report.ts";
 import { createExactlyOnce, type ExactlyOnce } from "./exactly_once.ts";
@@ -432,12 +433,13 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
       retries$.pipe(skipCovered, ownRounds),
     );
     return own$.pipe(
-      orderChain({
+      // A stop ends the chain once the sources have drained and committed.
+      untilSourceEnds(orderChain({
         ordering,
         handle,
         onOutcome,
         fold: starts ? createOutcomeFold(starts.startOf) : undefined,
-      }),
+      })),
       snapshots ? snapshots.observe : identity,
       retrySnapshots ? retrySnapshots.observe : identity,
       tap({
