@@ -91,14 +91,15 @@ export function createOrderHandler(
       return settledOf(outcome, delivery, startedAt, context, fromRetryTopic, null);
     }
     // Only what the route needs is kept for it, never the delivery: its
-    // record is a view of the fetch response, which a held record must not keep.
+    // record is a view of the fetch response, which a held record must not
+    // keep, and so is a retry record's original (read again from the copy).
     const owner = holding(delivery);
     return new RetriedOrder(
       done,
       owner,
       order,
       startedAt,
-      context,
+      context && readRetryContext(owner.record),
       fromRetryTopic,
       routesOf(owner),
     );

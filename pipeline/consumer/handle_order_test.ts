@@ -12,7 +12,7 @@ import { orderCodec, testDeliveries } from "./_test_deliveries.ts";
 const order: Order = { orderId: "ORD-1", product: "Desk", price: 10 };
 
 // A handler whose processor fails the first `failures` calls.
-function handlerFailing(failures: number) {
+function handlerFailing(failures: number, retryTopic?: string) {
   let calls = 0;
   return createOrderHandler({
     decoder: orderCodec,
@@ -28,13 +28,14 @@ function handlerFailing(failures: number) {
       retryDelayMs: 0,
       groupId: "g",
     },
+    retryTopic,
   });
 }
 
 // The delivery of one order whose bytes are a view into a larger buffer, as
 // kafkajs hands out views into the fetch response.
-function deliveryInFetch() {
-  const made = testDeliveries([{ partition: 0, key: "k", order }]);
+function deliveryInFetch(topic = "orders") {
+  const made = testDeliveries([{ partition: 0, key: "k", order }], topic);
   const { record } = made.deliveries[0];
   const fetch = new Uint8Array(4096);
   fetch.set(record.value!, 100);
@@ -69,4 +70,21 @@ Deno.test("createOrderHandler() keeps a record held for retries out of its fetch
   held.settle();
   assert.equal(settles.get("0/0"), 1);
   assert.equal(held.ledger, delivery.ledger);
+});
+
+Deno.test("createOrderHandler() keeps a retry record held for retries out of its fetch response, its original too", () => {
+  const { delivery, fetch } = deliveryInFetch("orders-retry");
+  const outcomes: Settled[] = [];
+  new TestScheduler(assert.deepEqual).run(({ flush }) => {
+    const settled = handlerFailing(1, "orders-retry")(delivery);
+    assert.ok(isObservable(settled));
+    (settled as Observable<Settled>).subscribe((s) => outcomes.push(s));
+    flush();
+  });
+  assert.equal(outcomes.length, 1);
+  const [{ outcome, context }] = outcomes;
+  assert.equal(outcome.kind, "processed");
+  assert.ok(context, "a retry record's outcome carries its retry context");
+  assert.notEqual(context.original.value!.buffer, fetch.buffer);
+  assert.deepEqual(context.original.value, delivery.record.value!.slice());
 });
