@@ -7,6 +7,7 @@ import { equal } from "node:assert/strict";
 import { createTopic } from "./_kafka_helpers.ts";
 import { outcomes, startConsumer } from "./_consumer_process.ts";
 import { testBrokers, uniqueTopic } from "./_shared_broker.ts";
+import { produceWithCli } from "./_produce_process.ts";
 
 const ORDERS = 150_000;
 
@@ -22,21 +23,7 @@ Deno.test("under the failure model the consumer drains 150,000 orders within the
   const dlq = uniqueTopic("held-dlq");
   await createTopic(brokers, topic, 3);
   await createTopic(brokers, dlq, 3);
-  const produce = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      new URL("../pipeline/cli/produce.ts", import.meta.url).pathname,
-      `--count=${ORDERS}`,
-      "--interval=0",
-      "--json",
-      `--topic=${topic}`,
-      `--brokers=${brokers.join(",")}`,
-    ],
-    stdin: "null",
-    stdout: "null",
-  }).output();
-  equal(produce.code, 0, new TextDecoder().decode(produce.stderr));
+  await produceWithCli(brokers, topic, ORDERS);
 
   const flags = await consumeTaskFlags();
   equal(flags.length, 1, "deno.json's consume task sets the V8 heap flags");

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { createTopic } from "./_kafka_helpers.ts";
 import { type ConsumeLine, outcomes, startConsumer } from "./_consumer_process.ts";
 import { testBrokers, uniqueTopic } from "./_shared_broker.ts";
+import { produceWithCli } from "./_produce_process.ts";
 
 const ORDERS = 300;
 const DRAIN_MS = 1000;
@@ -18,21 +19,7 @@ Deno.test("SIGTERM while orders wait out a 30 s backoff ends the consumer at its
   const dlq = uniqueTopic("stop-in-backoff-dlq");
   await createTopic(brokers, topic, 3);
   await createTopic(brokers, dlq, 1);
-  const produce = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      new URL("../pipeline/cli/produce.ts", import.meta.url).pathname,
-      `--count=${ORDERS}`,
-      "--interval=0",
-      "--json",
-      `--topic=${topic}`,
-      `--brokers=${brokers.join(",")}`,
-    ],
-    stdin: "null",
-    stdout: "null",
-  }).output();
-  assert.equal(produce.code, 0, new TextDecoder().decode(produce.stderr));
+  await produceWithCli(brokers, topic, ORDERS);
   const common = [
     `--brokers=${brokers.join(",")}`,
     `--topic=${topic}`,
