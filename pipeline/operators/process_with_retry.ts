@@ -221,6 +221,25 @@ interface RetryPolicy<T, R> {
  * Observable (see {@link attemptWithRetry}). A holder of thousands of such
  * values at once (the consumer's key lanes) can run them into a plain
  * observer with {@link RetryingCall.retryInto}, without a subscriber chain.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { TransientError } from "../errors.ts";
+ * import { attemptWithRetry, type Processed, RetryingCall } from "./process_with_retry.ts";
+ *
+ * let calls = 0;
+ * const attempt = attemptWithRetry((n: number) => {
+ *   if (++calls === 1) throw new TransientError("timed out");
+ *   return n * 2;
+ * }, { backoff: { baseDelay: 1, jitter: "none" } });
+ * const retrying = attempt(21);
+ * assert.ok(retrying instanceof RetryingCall);
+ * const done = await new Promise<Processed<number, number>>((resolve, reject) =>
+ *   retrying.retryInto({ next: resolve, error: reject, complete: () => {} })
+ * );
+ * assert.deepEqual(done, { input: 21, result: 42, attempts: 2 });
+ * ```
  */
 export class RetryingCall<T, R> extends Observable<Processed<T, R>> {
   // The first call's outcome, used once: never replayed.
