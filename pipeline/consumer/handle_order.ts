@@ -155,8 +155,8 @@ class RetriedOrder extends Observable<Settled> {
 
   // Its route once it has failed for good: the retry topic or the DLQ.
   routed(error: unknown): Observable<Settled> {
-    const { delivery, startedAt, context, fromRetryTopic, order } = this;
-    const settledAs = settler(delivery, startedAt, context, fromRetryTopic, order);
+    const { delivery, context, order } = this;
+    const settledAs = (outcome: Settled["outcome"]) => this.settled(outcome);
     return routed(error, this.routes, context ?? firstRound(delivery.record), order, settledAs);
   }
 }
