@@ -97,6 +97,8 @@ function foldFrom(
   start: PartitionStartOf | undefined,
 ): ConsumerStats {
   const { outcome, delivery, fromRetryTopic } = settled;
+  // The partition's new owner counts it.
+  if (outcome.kind === "handed-over") return stats;
   const { partition } = delivery.record;
   const own = fromRetryTopic ? stats.retryPartitions : stats.partitions;
   const prior = own[partition];

@@ -94,3 +94,12 @@ Deno.test("foldOutcome() changes neither the statistics nor the record it is giv
   assert.notEqual(stats, EMPTY_STATS);
   assert.ok(Object.isFrozen(EMPTY_STATS));
 });
+
+Deno.test("foldOutcome() leaves the statistics as they are for a record handed over with its partition", () => {
+  const [first, second] = settledOf([
+    { kind: "processed", value: { order: order("A", 10), attempts: 1 } },
+    { kind: "handed-over" },
+  ]);
+  const before = foldOutcome(EMPTY_STATS, first);
+  assert.equal(foldOutcome(before, second), before);
+});

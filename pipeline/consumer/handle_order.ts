@@ -29,7 +29,7 @@ import {
 import type { Order } from "../orders/order.ts";
 import { readRetryContext, type RetryContext } from "../retry/read_retry_context.ts";
 import { type FailureRoutes, routeFailure } from "./route_failure.ts";
-import type { Settled } from "./settled.ts";
+import type { HandedOver, Settled } from "./settled.ts";
 
 /** What {@link createOrderHandler} needs. */
 export interface OrderHandlerOptions {
@@ -73,6 +73,8 @@ export function createOrderHandler(
     // Only the outcome report reads durations; no clock read per message otherwise.
     const startedAt = timed ? performance.now() : 0;
     const fromRetryTopic = retryTopic !== undefined && record.topic === retryTopic;
+    // A record that waited behind its key while its partition was taken away.
+    if (delivery.ledger.revoked) return handedOver(delivery, startedAt, fromRetryTopic);
     const context = fromRetryTopic ? readRetryContext(record) : undefined;
     // Decoded once; an order that fails validation still names its fields in the dead letter.
     let order: Order | null = null;
@@ -105,6 +107,13 @@ export function createOrderHandler(
     );
   };
 }
+
+// A record of a lost partition: no outcome here (see `HandedOver`).
+function handedOver(delivery: Delivery, startedAt: number, fromRetryTopic: boolean): Settled {
+  return settledOf(HANDED_OVER, delivery, startedAt, undefined, fromRetryTopic, null);
+}
+
+const HANDED_OVER: HandedOver = Object.freeze({ kind: "handed-over" });
 
 // A record's outcome with what the fold and the settle need of the record.
 function settledOf(
@@ -177,13 +186,25 @@ class RetriedSink implements Observer<Processed<Order, Order>>, Unsubscribable {
     private readonly subscriber: Subscriber<Settled>,
   ) {}
 
+  // A record whose partition was taken while it waited is neither counted
+  // nor routed: the new owner has read it again, and counts it once.
   next({ result, attempts }: Processed<Order, Order>): void {
-    this.subscriber.next(this.record.settled(processed({ order: result, attempts })));
+    const { record } = this;
+    this.subscriber.next(
+      record.delivery.ledger.revoked
+        ? handedOver(record.delivery, record.startedAt, record.fromRetryTopic)
+        : record.settled(processed({ order: result, attempts })),
+    );
   }
 
   // The route's outcome goes to the same subscriber, which ends with it.
   error(error: unknown): void {
-    this.record.routed(error).subscribe(this.subscriber);
+    const { record } = this;
+    if (!record.delivery.ledger.revoked) {
+      return void record.routed(error).subscribe(this.subscriber);
+    }
+    this.subscriber.next(handedOver(record.delivery, record.startedAt, record.fromRetryTopic));
+    this.subscriber.complete();
   }
 
   complete(): void {

@@ -88,3 +88,46 @@ Deno.test("createOrderHandler() keeps a retry record held for retries out of its
   assert.notEqual(context.original.value!.buffer, fetch.buffer);
   assert.deepEqual(context.original.value, delivery.record.value!.slice());
 });
+
+Deno.test("createOrderHandler() hands over a record whose partition is revoked while it waits: no route, no count", () => {
+  const letters: unknown[] = [];
+  const handle = createOrderHandler({
+    decoder: orderCodec,
+    validate: validateOrder,
+    process: (o) => {
+      throw new TransientError(`${o.orderId} timed out`);
+    },
+    retry: { count: 2, backoff: { baseDelay: 1000, jitter: "none" } },
+    routes: {
+      deadLetters: {
+        write: (letter) => {
+          letters.push(letter);
+          return Promise.resolve();
+        },
+      },
+      maxRetryRounds: 0,
+      retryDelayMs: 0,
+      groupId: "g",
+    },
+  });
+  const { deliveries, ledgers } = testDeliveries([
+    { partition: 0, key: "k", order },
+    { partition: 0, key: "k", order: { ...order, orderId: "ORD-2" } },
+  ]);
+  const outcomes: Settled[] = [];
+  new TestScheduler(assert.deepEqual).run(({ flush }) => {
+    const waiting = handle(deliveries[0]);
+    assert.ok(isObservable(waiting));
+    (waiting as Observable<Settled>).subscribe((s) => outcomes.push(s));
+    ledgers.get(0)!.revoke();
+    flush();
+  });
+  // The record behind it in its key is handed over without being processed.
+  const queued = handle(deliveries[1]);
+  assert.ok(!isObservable(queued));
+  assert.deepEqual([...outcomes, queued].map((s) => s.outcome.kind), [
+    "handed-over",
+    "handed-over",
+  ]);
+  assert.deepEqual(letters, []);
+});

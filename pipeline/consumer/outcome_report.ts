@@ -21,8 +21,12 @@ export interface OutcomeReport {
   offset: string;
   /** Its round in the retry tier: 0 on the main topic. */
   round: number;
-  /** `passed-over`: another group's record, settled here without being processed or counted. */
-  outcome: "processed" | "dead-lettered" | "retry-scheduled" | "passed-over";
+  /**
+   * `passed-over`: another group's record, settled here without being
+   * processed or counted. `handed-over`: a record of a partition this member
+   * lost before the record's outcome; its new owner reads it again.
+   */
+  outcome: "processed" | "dead-lettered" | "retry-scheduled" | "passed-over" | "handed-over";
   /** The order's id and price; null for a record that did not decode or validate. */
   orderId: string | null;
   price: number | null;
@@ -56,6 +60,10 @@ export function reportOutcome(
   const round = context?.round ?? 0;
   const correlationId = correlationOf(headers);
   const base = { topic, partition, offset, round, correlationId, durationMs };
+  if (outcome.kind === "handed-over") {
+    const nothing = { orderId: null, price: null, attempts: 0, errorClass: null, errorCode: null };
+    return { ...base, outcome: outcome.kind, ...nothing };
+  }
   if (outcome.kind === "processed") {
     const { order, attempts } = outcome.value;
     return {

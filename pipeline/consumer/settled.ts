@@ -15,9 +15,18 @@ export interface ProcessedOrder {
   attempts: number;
 }
 
-/** One record's outcome. */
+/**
+ * What a record of a partition this member lost comes to, when it had no
+ * outcome yet: nothing. It is not processed further, routed, counted or
+ * committed here; the partition's new owner reads it again.
+ */
+export interface HandedOver {
+  readonly kind: "handed-over";
+}
+
+/** One record's outcome, or its handover. */
 export interface Settled {
-  outcome: Outcome<ProcessedOrder, unknown>;
+  outcome: Outcome<ProcessedOrder, unknown> | HandedOver;
   delivery: Delivery;
   /** `performance.now()` when the record was handed in; 0 when nobody asks for durations. */
   startedAt: number;

@@ -67,16 +67,18 @@ export class LedgerBook {
     return new OffsetLedger(start);
   }
 
-  // After a rebalance: the ledgers of partitions this member lost are dropped
-  // (their in-flight records settle into nothing; the new owner reads them again).
+  // After a rebalance: the ledgers of partitions this member lost are revoked
+  // and dropped (their in-flight records end without an outcome; the new
+  // owner reads them again).
   keepOnly(assigned: ReadonlyArray<{ topic: string; partitions: number[] }>): void {
     const owned = new Set(
       assigned.flatMap(({ topic, partitions }) => partitions.map((p) => `${topic}/${p}`)),
     );
-    for (const name of this.#open.keys()) {
+    for (const [name, opening] of this.#open) {
       if (!owned.has(name)) {
         this.#open.delete(name);
         this.#committed.delete(name);
+        opening.then((ledger) => ledger.revoke(), () => {});
       }
     }
   }

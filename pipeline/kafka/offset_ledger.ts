@@ -16,6 +16,11 @@ export interface LedgerPosition {
   readonly nextOffset: number;
   /** The settled offsets above `nextOffset`, ascending. */
   settledBeyond(): number[];
+  /**
+   * The partition was taken from this member by a rebalance: its records
+   * still unsettled are the next owner's, who reads them again.
+   */
+  readonly revoked: boolean;
 }
 
 /**
@@ -43,6 +48,7 @@ export class OffsetLedger implements LedgerPosition {
   #bits = new Uint32Array(32);
   #base: number;
   #settledBeyond = 0;
+  #revoked = false;
 
   /**
    * @param nextOffset the committed offset: the first record not known settled.
@@ -68,6 +74,19 @@ export class OffsetLedger implements LedgerPosition {
   /** Every record below this offset is settled: the offset to commit. */
   get nextOffset(): number {
     return this.#next;
+  }
+
+  /** Whether {@link OffsetLedger.revoke} was called. */
+  get revoked(): boolean {
+    return this.#revoked;
+  }
+
+  /**
+   * Says the partition was taken from this member: records still in flight
+   * end without an outcome here, and the ledger is not committed from again.
+   */
+  revoke(): void {
+    this.#revoked = true;
   }
 
   /** How many offsets above `nextOffset` are settled. */

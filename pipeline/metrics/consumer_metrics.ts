@@ -104,8 +104,9 @@ export function createConsumerMetrics(): ConsumerMetrics {
       seen = stats;
     },
     observeOutcome(report) {
-      // A record passed over as another group's took no processing time.
-      if (report.outcome === "passed-over") return;
+      // A record passed over as another group's took no processing time, and
+      // one handed over with its partition has no outcome here.
+      if (report.outcome === "passed-over" || report.outcome === "handed-over") return;
       latency.observe({ outcome: report.outcome }, report.durationMs / 1000);
     },
     observeLag(partition, n) {
