@@ -9,6 +9,9 @@
  *   a partition at its bound is paused instead of buffered;
  * - {@link DueHolds}: a partition whose next record is not yet due is paused
  *   until it is.
+ * - `GroupStarts`: a partition the group never committed gets its start
+ *   committed on assignment, so a run that settled nothing there does not
+ *   make the next one start at the end again.
  *
  * Records may settle in any order. kafkajs's fetch position moves on as
  * records are handed out; commits are ours, from the ledgers, on a timer.
@@ -27,6 +30,7 @@ import { DEFAULT_METADATA_MAX_BYTES } from "./offset_map.ts";
 import { toRecord } from "./_to_record.ts";
 import { fittingCommit } from "./_fitting_commit.ts";
 import { LedgerBook, type OffsetCommit } from "./_ledger_book.ts";
+import { GroupStarts } from "./_group_starts.ts";
 import type { OffsetLedger } from "./offset_ledger.ts";
 
 export type { OffsetCommit };
@@ -187,6 +191,8 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       ? (position: OffsetCommit) => options.commit!(position, commitOffsets)
       : commitOffsets;
     const ledgers = new LedgerBook(admin, groupId, commit, metadataMaxBytes);
+    // A partition the group never committed has its start committed on assignment.
+    const starts = new GroupStarts(admin, groupId, topics, fromBeginning);
     const holds = new DueHolds();
     // Set on unsubscribe or error: unsettled records are left unresolved.
     let abandoned = false;
@@ -291,13 +297,19 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
         [topic, partitions],
       ) => ({ topic, partitions }));
       ledgers.keepOnly(assigned);
-      assignmentReady = Promise.resolve(onAssignment?.(assigned));
-      assignmentReady.catch((err) => {
+      const told = Promise.resolve(onAssignment?.(assigned));
+      told.catch((err) => {
         if (!abandoned) subscriber.error(err);
       });
+      assignmentReady = told.then(() =>
+        starts.commitUnstarted(assigned, commitOffsets).catch((err) => onCommitError?.(err))
+      );
     });
     // Before partitions move, commit what is settled, so the next owner repeats little.
-    const removeRebalancing = consumer.on(REBALANCING, () => ledgers.commitDue(onCommitError));
+    const removeRebalancing = consumer.on(REBALANCING, () => {
+      starts.beforeJoin();
+      ledgers.commitDue(onCommitError);
+    });
     const removeCrash = consumer.on(CRASH, (event) => {
       if (event.payload.restart || abandoned) return;
       const next = stopping
@@ -358,6 +370,7 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       await admin.connect();
       await consumer.connect();
       for (const topic of topics) await consumer.subscribe({ topic, fromBeginning });
+      starts.beforeJoin();
       await run();
       if (stopping) await stop();
     })().catch(fail);
