@@ -7,8 +7,9 @@
  *
  * @module
  */
-import { createCodec } from "../avro/avro_codec.ts";
-import { loadSchema } from "../avro/load_schema.ts";
+import { createOrderDecoder } from "../avro/order_decoder.ts";
+import { loadOrderSchemas } from "../avro/order_schemas.ts";
+import { parseSingleObject } from "../avro/single_object.ts";
 import { parseStatsSnapshot } from "../consumer/stats_snapshot.ts";
 import { decodeDeadLetter } from "../dead_letter/decode_dead_letter.ts";
 import { readDeadLetterHeaders } from "../dead_letter/read_dead_letter_headers.ts";
@@ -45,7 +46,9 @@ export interface RecordDetail {
   size: number;
 }
 
-const orderCodec = createCodec<Order>(loadSchema("order"));
+// The consumer's own decoder: raw v1 and single-object messages of every known version.
+const orderDecoder = createOrderDecoder();
+const orderSchemas = loadOrderSchemas();
 
 /**
  * Describes `record` as a value of `kind`.
@@ -95,27 +98,22 @@ type Decoded = Pick<RecordDetail, "kind" | "fields" | "problem" | "stack"> & {
 
 const decoders: Record<RecordKind, (record: KafkaRecord) => Decoded> = {
   order(record) {
-    const order = orderCodec.decode(record.value);
+    const order = orderDecoder.decode(record.value);
     return {
       kind: "order",
-      fields: [["orderId", order.orderId], ["product", order.product], [
-        "price",
-        String(order.price),
-      ]],
+      fields: orderFields(order, record.value!),
       problem: invalidOrder(order),
       stack: null,
     };
   },
   retry(record) {
-    const order = orderCodec.decode(record.value);
+    const order = orderDecoder.decode(record.value);
     const context = readRetryContext(record);
     const { original } = context;
     return {
       kind: "retry",
       fields: [
-        ["orderId", order.orderId],
-        ["product", order.product],
-        ["price", String(order.price)],
+        ...orderFields(order, record.value!),
         ["round", String(context.round)],
         ["due", context.due > 0 ? new Date(context.due).toISOString() : "now"],
         ["attempts", String(context.attempts)],
@@ -196,6 +194,31 @@ const decoders: Record<RecordKind, (record: KafkaRecord) => Decoded> = {
     };
   },
 };
+
+// An order's fields, those of later schema versions too, and how it was written.
+function orderFields(order: Order, bytes: Uint8Array): Array<[string, string]> {
+  const framed = parseSingleObject(bytes);
+  const writer = framed && orderSchemas.find((s) => s.fingerprint === framed.fingerprint);
+  const known = (value: string | number | null | undefined) =>
+    value === null || value === undefined ? "–" : String(value);
+  return [
+    ["orderId", order.orderId],
+    ["product", order.product],
+    ["price", String(order.price)],
+    ["quantity", known(order.quantity)],
+    ["customerId", known(order.customerId)],
+    [
+      "createdAt",
+      typeof order.createdAt === "number"
+        ? `${order.createdAt} (${new Date(order.createdAt).toISOString()})`
+        : "–",
+    ],
+    [
+      "written as",
+      writer ? `single-object Avro, order schema v${writer.version}` : "raw Avro, order schema v1",
+    ],
+  ];
+}
 
 /** Why a decoded order breaks a business rule, or null. */
 export function invalidOrder(order: Order): string | null {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createCodec } from "../avro/avro_codec.ts";
 import { loadSchema } from "../avro/load_schema.ts";
+import { createOrderEncoder } from "../avro/order_encoder.ts";
 import { snapshotRecord } from "../consumer/stats_snapshot.ts";
 import { buildDeadLetter } from "../dead_letter/dead_letter.ts";
 import { DecodeError } from "../errors.ts";
@@ -114,4 +115,36 @@ Deno.test("describeRecord() reads a retry record's round, due time and attempts,
   assert.equal(stats.kind, "snapshot");
   assert.equal(field(stats.fields, "nextOffset"), "7");
   assert.equal(field(stats.fields, "updatedAt"), "1700000000000 (2023-11-14T22:13:20.000Z)");
+});
+
+Deno.test("describeRecord() reads orders as the consumer does: a single-object v2 order shows its v2 fields, a raw v1 one the defaults", () => {
+  const v2 = createOrderEncoder({ version: 2 }).encode({
+    orderId: "ORD-2",
+    product: "Mouse",
+    price: 688.65,
+    quantity: 3,
+    customerId: "CUST-0042",
+    createdAt: 1_700_000_000_000,
+  });
+  const detail = describeRecord(record("orders", v2), "order");
+  assert.equal(detail.kind, "order");
+  assert.deepEqual(detail.fields, [
+    ["orderId", "ORD-2"],
+    ["product", "Mouse"],
+    ["price", "688.65"],
+    ["quantity", "3"],
+    ["customerId", "CUST-0042"],
+    ["createdAt", "1700000000000 (2023-11-14T22:13:20.000Z)"],
+    ["written as", "single-object Avro, order schema v2"],
+  ]);
+  const retry = describeRecord(record("orders-retry", v2), "retry");
+  assert.equal(field(retry.fields, "customerId"), "CUST-0042");
+  const v1 = describeRecord(
+    record("orders", codec.encode({ orderId: "ORD-1", product: "Laptop", price: 5 })),
+    "order",
+  );
+  assert.deepEqual(
+    ["quantity", "customerId", "written as"].map((name) => field(v1.fields, name)),
+    ["1", "–", "raw Avro, order schema v1"],
+  );
 });
