@@ -71,3 +71,29 @@ Deno.test("schemas check refuses a promotedFrom that does not match the older ty
   );
   assert.match(out, /FAIL v1 cannot read v2: field 'price': cannot read "double" as "float"/);
 });
+
+Deno.test("schemas check --dir takes a path relative to where it is run, from any folder", async () => {
+  const relative = await check("--dir", "schemas");
+  assert.equal(relative.code, 0, relative.out);
+  assert.match(relative.out, /v1 ↔ v2: compatible/);
+  // Run from another folder: the path is relative to that folder, not the project's.
+  const elsewhere = await Deno.makeTempDir({ prefix: "schemas-cwd-" });
+  try {
+    await Deno.mkdir(`${elsewhere}/mine`);
+    for (const file of ["order.avsc", "order.v2.avsc"]) {
+      await Deno.copyFile(new URL(`schemas/${file}`, ROOT), `${elsewhere}/mine/${file}`);
+    }
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["task", "-q", "--config", new URL("deno.json", ROOT).pathname, "schemas", "check"]
+        .concat(["--dir", "mine"]),
+      cwd: elsewhere,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const out = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
+    assert.equal(code, 0, out);
+    assert.match(out, /v1 ↔ v2: compatible/);
+  } finally {
+    await Deno.remove(elsewhere, { recursive: true });
+  }
+});

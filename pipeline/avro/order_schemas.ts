@@ -3,6 +3,8 @@
  *
  * @module
  */
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import type avro from "avsc";
 import { loadSchemaFile, SCHEMAS_DIR } from "./load_schema.ts";
 import { type SchemaFingerprint, schemaFingerprint } from "./schema_fingerprint.ts";
@@ -51,7 +53,8 @@ export interface OrderSchema extends SchemaFingerprint {
  * ```
  */
 export function loadOrderSchemas(dir?: string): readonly OrderSchema[] {
-  const folder = dir === undefined ? SCHEMAS_DIR : new URL(`file://${dir.replace(/\/?$/, "/")}`);
+  // A folder named by a path, relative or not, as a URL ending in a slash.
+  const folder = dir === undefined ? SCHEMAS_DIR : pathToFileURL(`${resolve(dir)}/`);
   return ORDER_SCHEMA_FILES.map((file, i) => {
     const url = new URL(file, folder);
     const { json, type } = loadSchemaFile(url);

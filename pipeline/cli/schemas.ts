@@ -9,6 +9,7 @@ import { checkOrderSchemas } from "../avro/check_order_schemas.ts";
 import { loadOrderSchemas } from "../avro/order_schemas.ts";
 import { parseFlags, UsageError } from "../command/parse_flags.ts";
 import { runCommand } from "../command/run_command.ts";
+import { userPath } from "../command/user_path.ts";
 
 const HELP = `Usage: deno task schemas check [--dir DIR]
 
@@ -39,16 +40,17 @@ export function main(args: string[]): Promise<number> {
       } (see --help)`,
     );
   }
+  const dir = flags.dir === undefined ? undefined : userPath(flags.dir);
   let schemas;
   try {
-    schemas = loadOrderSchemas(flags.dir);
+    schemas = loadOrderSchemas(dir);
   } catch (err) {
     console.error(`schemas: ${err instanceof Error ? err.message : err}`);
     return Promise.resolve(1);
   }
   for (const s of schemas) console.log(`v${s.version}  ${s.file}  fingerprint ${s.hex}`);
   let problems = 0;
-  for (const report of checkOrderSchemas(flags.dir)) {
+  for (const report of checkOrderSchemas(dir)) {
     console.log(`${report.pair}: ${report.problems.length === 0 ? "compatible" : "INCOMPATIBLE"}`);
     for (const line of report.passed) console.log(`  ok   ${line}`);
     for (const line of report.problems) console.log(`  FAIL ${line}`);

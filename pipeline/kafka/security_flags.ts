@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { userPath } from "../command/user_path.ts";
 import { boolean, loadConfig, type Setting } from "../config.ts";
 import {
   type KafkaSecurity,
@@ -202,7 +203,7 @@ function mechanism(text: string): SaslMechanism {
 
 function readFile(text: string): string {
   try {
-    return Deno.readTextFileSync(text);
+    return Deno.readTextFileSync(userPath(text));
   } catch (err) {
     const why = err instanceof Deno.errors.NotFound
       ? "no such file"
