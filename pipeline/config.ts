@@ -348,6 +348,31 @@ export function parseDuration(text: string): number {
 }
 
 /**
+ * Parser for a duration within bounds, in ms; its message names them as
+ * durations.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { durationWithin } from "./config.ts";
+ *
+ * assert.equal(durationWithin(1000, 60_000)("2s"), 2000);
+ * assert.throws(() => durationWithin(1000, 60_000)("0"), /must be a duration from 1s to 1m/);
+ * ```
+ */
+export function durationWithin(minMs: number, maxMs: number): (text: string) => number {
+  return (text) => {
+    const ms = parseDuration(text);
+    if (ms < minMs || ms > maxMs) {
+      throw new Error(
+        `must be a duration from ${formatDuration(minMs)} to ${formatDuration(maxMs)}`,
+      );
+    }
+    return ms;
+  };
+}
+
+/**
  * Writes milliseconds as the largest whole unit {@link parseDuration} reads
  * back: `30s`, `5m`, `200ms`, `0`.
  *

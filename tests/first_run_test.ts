@@ -29,6 +29,15 @@ async function cli(name: string, args: string[], env: Record<string, string> = {
   };
 }
 
+/** The consume flags of a test's own topics and group, named after `topic`. */
+function ownTopics(brokers: string[], topic: string): string[] {
+  return [
+    ...["--brokers", brokers.join(","), "--topic", topic, "--group", `${topic}-group`],
+    ...["--dlq-topic", `${topic}-dlq`, "--retry-topic", `${topic}-retry`],
+    ...["--stats-topic", `${topic}-stats`],
+  ];
+}
+
 /** An address where nothing listens: a port taken and let go. */
 function deadAddress(): string {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -114,18 +123,7 @@ Deno.test("a new consumer group at the end of a topic that holds messages says w
       "-A",
       "pipeline/cli/consume.ts",
       "--json",
-      "--topic",
-      topic,
-      "--group",
-      group,
-      "--dlq-topic",
-      `${topic}-dlq`,
-      "--retry-topic",
-      `${topic}-retry`,
-      "--stats-topic",
-      `${topic}-stats`,
-      "--brokers",
-      brokers.join(","),
+      ...ownTopics(brokers, topic),
     ],
     stdin: "null",
     stdout: "null",
@@ -194,6 +192,16 @@ Deno.test("every bad value is refused naming its flag, before any broker is aske
       "consume: flag --status-interval must be above 0, such as 1s",
     ],
     [
+      "consume",
+      ["--transaction-interval", "0"],
+      'consume: flag --transaction-interval must be a duration from 10ms to 1m, got "0"',
+    ],
+    [
+      "consume",
+      ["--session-timeout", "1ms"],
+      'consume: flag --session-timeout must be a duration from 1s to 30m, got "1ms"',
+    ],
+    [
       "dlq",
       ["inspect", "--limit", "-3"],
       'dlq inspect: flag --limit must be a whole number >= 1, got "-3"',
@@ -220,6 +228,24 @@ Deno.test("every bad value is refused naming its flag, before any broker is aske
     assert.equal(result.stderr, cases[i][2]);
     assert.equal(result.code, 2, cases[i][2]);
   });
+});
+
+Deno.test("a session timeout the broker refuses is one line naming the flag, exit 1", async () => {
+  const brokers = await testBrokers();
+  const topic = uniqueTopic("session-refused");
+  await ensureTopics(brokers, topicSpecs({ orders: topic }));
+  // The test broker keeps Kafka's bounds: 6s to 30m.
+  const { code, stderr } = await cli("consume", [
+    ...ownTopics(brokers, topic),
+    "--session-timeout",
+    "2s",
+  ]);
+  assert.equal(code, 1, stderr);
+  // Whichever of its two groups (the orders' or the retry topic's) joins first.
+  assert.match(
+    stderr.split("\n").at(-1)!,
+    /^consume: Cannot join group test-session-refused-\S+-group(-retry)?: the broker refuses a session timeout of 2s \(it allows what its group\.min\.session\.timeout\.ms and group\.max\.session\.timeout\.ms allow, 6s to 30m unless set otherwise\): set --session-timeout within them$/,
+  );
 });
 
 Deno.test("dlq inspect shows the newest letters first, and the oldest with --oldest-first", async () => {

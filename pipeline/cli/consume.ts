@@ -9,6 +9,7 @@ import {
   boolean,
   decimal,
   DEFAULTS,
+  durationWithin,
   formatDuration as show,
   integer,
   name,
@@ -139,7 +140,7 @@ export async function main(args: string[]): Promise<number> {
     transactionInterval: {
       env: "TRANSACTION_INTERVAL",
       default: CONSUMER.transactionIntervalMs,
-      parse: parseDuration,
+      parse: durationWithin(10, 60_000),
     },
     ordering: { env: "ORDERING", default: CONSUMER.ordering as Ordering, parse: parseOrdering },
     // Bounded so that in-flight records fit the task's V8 heap ceiling.
@@ -155,7 +156,9 @@ export async function main(args: string[]): Promise<number> {
     },
     drainTimeout: { default: CONSUMER.drainTimeoutMs, parse: parseDuration },
     writeTimeout: { env: "WRITE_TIMEOUT", default: CONSUMER.writeTimeoutMs, parse: parseDuration },
-    sessionTimeout: { default: CONSUMER.sessionTimeoutMs, parse: parseDuration },
+    // Kafka's own bounds are 6s to 30m unless a broker sets others; under 1s
+    // no heartbeat could keep a member in its group.
+    sessionTimeout: { default: CONSUMER.sessionTimeoutMs, parse: durationWithin(1000, 1_800_000) },
     statusInterval: { default: CONSUMER.statusIntervalMs, parse: parseDuration },
     json,
     printOutcomes: { default: false, parse: boolean },

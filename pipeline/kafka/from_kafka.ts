@@ -19,7 +19,9 @@
  * @module
  */
 import { Observable } from "rxjs";
-import { DEFAULTS } from "../config.ts";
+import { DEFAULTS, formatDuration } from "../config.ts";
+import { PipelineError } from "../errors.ts";
+import { errorChain } from "./_error_chain.ts";
 import type { Consumer, EachBatchPayload } from "kafkajs";
 import { createKafka } from "./client.ts";
 import { coordinatorRejoin } from "./_coordinator_rejoin.ts";
@@ -315,7 +317,9 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
       const next = stopping
         ? { error: event.payload.error }
         : rejoin.afterCrash(event.payload.error, Date.now());
-      if ("error" in next) return subscriber.error(next.error);
+      if ("error" in next) {
+        return subscriber.error(explained(next.error, groupId, sessionTimeoutMs));
+      }
       if (next.first) onCoordinatorWait?.(groupId, coordinatorPatienceMs);
       rerun = setTimeout(() => void run().catch(fail), next.retryInMs);
     });
@@ -364,7 +368,7 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
         eachBatch,
       });
     const fail = (err: unknown) => {
-      if (!abandoned) subscriber.error(err);
+      if (!abandoned) subscriber.error(explained(err, groupId, sessionTimeoutMs));
     };
     (async () => {
       await admin.connect();
@@ -391,6 +395,20 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
         .finally(() => Promise.allSettled([consumer.disconnect(), admin.disconnect()]));
     };
   });
+}
+
+// A broker's refusal of the session timeout, as what to change.
+function explained(err: unknown, groupId: string, sessionTimeoutMs: number): unknown {
+  if (!errorChain(err).some((e) => e.type === "INVALID_SESSION_TIMEOUT")) return err;
+  return new PipelineError(
+    "CONFIG_INVALID",
+    "fatal",
+    `Cannot join group ${groupId}: the broker refuses a session timeout of ${
+      formatDuration(sessionTimeoutMs)
+    } (it allows what its group.min.session.timeout.ms and group.max.session.timeout.ms allow, ` +
+      "6s to 30m unless set otherwise): set --session-timeout within them",
+    { cause: err },
+  );
 }
 
 // The consumer's own commit. kafkajs's `commitOffsets` resolves without
