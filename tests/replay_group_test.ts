@@ -37,7 +37,7 @@ for (const { mode, more } of COMMIT_MODES) {
 
 async function replaysAddressed(setup: TestTopics, more: Partial<ConsumeOrdersOptions>) {
   const { brokers, orders, group } = setup;
-  const replayFor = (orderId: string, partition: number, replayGroup: string) => {
+  const replayFor = (orderId: string, partition: number, replayGroup: string | Uint8Array) => {
     const record = orderRecord(orderId, 5, partition);
     return { ...record, headers: { ...record.headers, "x-replay-group": replayGroup } };
   };
@@ -45,6 +45,9 @@ async function replaysAddressed(setup: TestTopics, more: Partial<ConsumeOrdersOp
     orderRecord("FIRST", 20, 0),
     replayFor("FOR-BILLING", 1, `${group}-billing`),
     replayFor("FOR-US", 2, group),
+    // A header that names no group (empty, or not UTF-8) is as if absent: for every group.
+    replayFor("EMPTY-NAME", 0, ""),
+    replayFor("NOT-UTF8", 1, new Uint8Array([0xff, 0xfe])),
   ]);
   const told: string[] = [];
   const { outcomes, stop } = consumeRecorded(setup, {
@@ -52,26 +55,31 @@ async function replaysAddressed(setup: TestTopics, more: Partial<ConsumeOrdersOp
     onForeignReplays: (other) => told.push(other),
   });
   const processed = (id: string) => outcomes.some((o) => o.orderId === id);
-  await until(() => processed("FIRST") && processed("FOR-US"), "FIRST and FOR-US processed");
+  await until(
+    () => ["FIRST", "FOR-US", "EMPTY-NAME", "NOT-UTF8"].every(processed),
+    "FIRST, FOR-US and the replays that name no group processed",
+  );
   // The other group's replay is settled at once, not processed: the commit moves past it.
   await until(async () => {
     const committed = await committedOffsets(brokers, group, orders);
-    return [0, 1, 2].every((p) => committed.get(p) === 1n);
+    return [2n, 2n, 1n].every((offset, p) => committed.get(p) === offset);
   }, "the group's offsets past every record");
   const stats = await stop();
 
   const settled = outcomes.filter((o) => o.outcome !== "passed-over");
   assert.deepEqual(settled.map((o) => [o.orderId, o.outcome]).sort(), [
+    ["EMPTY-NAME", "processed"],
     ["FIRST", "processed"],
     ["FOR-US", "processed"],
+    ["NOT-UTF8", "processed"],
   ]);
   // The replay left to the other group has its line in the audit trail.
   const passedOver = outcomes.filter((o) => o.outcome === "passed-over");
   assert.deepEqual(passedOver.map((o) => [o.partition, o.correlationId, o.belongsTo]), [
     [1, "corr-FOR-BILLING", { group: `${group}-billing`, topic: null }],
   ]);
-  assert.equal(stats.processed, 2);
-  assert.equal(stats.aggregate.sum, 25);
+  assert.equal(stats.processed, 4);
+  assert.equal(stats.aggregate.sum, 35);
   assert.deepEqual(told, [`${group}-billing`]);
 }
 

@@ -9,10 +9,9 @@
  * @module
  */
 import { Buffer } from "node:buffer";
+import { headerName } from "../header_name.ts";
 import { REPLAY_GROUP } from "../headers.ts";
 import type { KafkaRecord, OutboundRecord } from "../kafka/kafka_record.ts";
-
-const utf8 = new TextDecoder();
 
 /**
  * The group a replay to `to` is for: the letter's group when `to` is the
@@ -60,10 +59,12 @@ export function addressedTo(record: OutboundRecord, group: string | null): Outbo
   };
 }
 
-/** The group a record names as the one its replay is for; null when it names none. */
+/**
+ * The group a record names as the one its replay is for; null when it names
+ * none (an empty or unreadable header names none).
+ */
 export function replayGroupOf({ headers }: Pick<KafkaRecord, "headers">): string | null {
-  const group = headers[REPLAY_GROUP];
-  return group === undefined ? null : utf8.decode(group);
+  return headerName(headers[REPLAY_GROUP]);
 }
 
 /**

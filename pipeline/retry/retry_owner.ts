@@ -7,10 +7,9 @@
  *
  * @module
  */
+import { headerName } from "../header_name.ts";
 import { retryHeader as header } from "../headers.ts";
 import type { KafkaRecord } from "../kafka/kafka_record.ts";
-
-const utf8 = new TextDecoder();
 
 /** What a retry record says of its owner; null where it says nothing. */
 export interface RetryOwner {
@@ -33,11 +32,9 @@ export interface RetryOwner {
  * ```
  */
 export function retryOwnerOf({ headers }: Pick<KafkaRecord, "headers">): RetryOwner {
-  const group = headers[header.GROUP];
-  const topic = headers[header.ORIGINAL_TOPIC];
   return {
-    group: group === undefined ? null : utf8.decode(group),
-    topic: topic === undefined ? null : utf8.decode(topic),
+    group: headerName(headers[header.GROUP]),
+    topic: headerName(headers[header.ORIGINAL_TOPIC]),
   };
 }
 
