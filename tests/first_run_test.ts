@@ -286,3 +286,51 @@ Deno.test("dlq inspect shows the newest letters first, and the oldest with --old
   assert.deepEqual(await inspect(["--limit", "2"]), ["corr-L-3", "corr-L-2"]);
   assert.deepEqual(await inspect(["--limit", "2", "--oldest-first"]), ["corr-L-1", "corr-L-2"]);
 });
+
+Deno.test("dlq inspect and stats print what a producer wrote safely: control characters escaped, long fields cut", async () => {
+  const brokers = await testBrokers();
+  const topic = uniqueTopic("hostile-letters");
+  const dlq = `${topic}-dlq`;
+  await ensureTopics(brokers, topicSpecs({ orders: topic, dlq }));
+  const hostileId = `ORD-\u001b[2J\u001b]0;pwned\u0007\u202e${"9".repeat(5000)}`;
+  const record = orderRecord("ANY", -1, 0);
+  const now = Date.now();
+  const letter = buildDeadLetter({
+    record: {
+      topic,
+      partition: 0,
+      offset: "0",
+      timestamp: String(now),
+      key: null,
+      value: record.value,
+      headers: { "x-evil\u001b[31m": new TextEncoder().encode("red\u001b[0m") },
+    },
+    order: { orderId: hostileId, product: "Desk", price: -1 },
+    error: new ValidationError("price", `Order ${hostileId} has an invalid price\r\n\u001b[1A`),
+    stage: "validate",
+    attempts: 1,
+    firstFailureTime: now,
+    lastFailureTime: now,
+    consumerGroup: `${topic}-group`,
+  });
+  await writeRecords(brokers, dlq, [letter]);
+  for (const command of ["inspect", "stats"]) {
+    const { code, stdout, stderr } = await cli("dlq", [
+      command,
+      "--dlq-topic",
+      dlq,
+      "--brokers",
+      brokers.join(","),
+    ]);
+    assert.equal(code, 0, stderr);
+    // deno-lint-ignore no-control-regex -- no control character may reach the terminal
+    assert.doesNotMatch(stdout, /[\u0000-\u0009\u000b-\u001f\u007f\u202e]/, command);
+    for (const line of stdout.trimEnd().split("\n")) {
+      assert.ok(line.length < 1200, `${command}: a line of ${line.length} characters`);
+    }
+    if (command === "inspect") {
+      assert.match(stdout, /ORD-\\u001b\[2J\\u001b\]0;pwned\\u0007\\u202e9+…/);
+      assert.match(stdout, /x-evil\\u001b\[31m=red\\u001b\[0m/);
+    }
+  }
+});

@@ -2,8 +2,10 @@
 import type { DeadLetter } from "../dead_letter/dead_letter.ts";
 import { deadLetterHeader } from "../headers.ts";
 import type { DlqEntry } from "./_dlq_read.ts";
+import { terminalText } from "./_terminal_text.ts";
 
 const MESSAGE_WIDTH = 60;
+const CELL_WIDTH = 40;
 
 /** The table: one row per dead letter, its headers on the line below. */
 export function formatTable(entries: readonly DlqEntry[]): string {
@@ -12,15 +14,16 @@ export function formatTable(entries: readonly DlqEntry[]): string {
     return [
       `${e.partition}:${e.offset}`,
       new Date(e.time).toISOString().replace(/\.\d+Z$/, "Z"),
-      l?.errorClass ?? e.headers.errorClass ?? "?",
-      l?.errorCode ?? e.headers.errorCode ?? "?",
-      l?.stage ?? e.headers.stage ?? "?",
-      String(l?.attempts ?? e.headers.attempts ?? "?"),
+      cell(l?.errorClass ?? e.headers.errorClass ?? "?"),
+      cell(l?.errorCode ?? e.headers.errorCode ?? "?"),
+      cell(l?.stage ?? e.headers.stage ?? "?"),
+      cell(String(l?.attempts ?? e.headers.attempts ?? "?")),
       String(e.replays),
-      e.correlationId ?? "-",
-      l?.orderId ?? "-",
-      l ? `${l.originalTopic}/${l.originalPartition}@${l.originalOffset}${omitted(l)}` : "?",
-      clip(l?.errorMessage ?? e.problem ?? "", MESSAGE_WIDTH),
+      cell(e.correlationId ?? "-"),
+      // A blank id (the reason for some letters) is shown as one, not as an empty cell.
+      cell(l?.orderId === "" ? '""' : l?.orderId ?? "-"),
+      l ? `${cell(l.originalTopic)}/${l.originalPartition}@${l.originalOffset}${omitted(l)}` : "?",
+      terminalText(l?.errorMessage ?? e.problem ?? "", MESSAGE_WIDTH),
     ];
   });
   const head = [
@@ -43,7 +46,7 @@ export function formatTable(entries: readonly DlqEntry[]): string {
     out.push(line(rows[i]));
     const headers = Object.entries(entry.headerText)
       .filter(([name]) => name !== deadLetterHeader.EXCEPTION_STACKTRACE)
-      .map(([name, value]) => `${name}=${clip(value, 40)}`);
+      .map(([name, value]) => `${terminalText(name, 40)}=${terminalText(value, 40)}`);
     out.push(`    headers: ${headers.join("  ")}`);
   });
   return out.join("\n");
@@ -54,7 +57,7 @@ function omitted(letter: DeadLetter): string {
   return letter.payloadOmitted ? ` (payload omitted, ${letter.payloadSize} B)` : "";
 }
 
-function clip(text: string, width: number): string {
-  const one = text.replace(/\s+/g, " ");
-  return one.length <= width ? one : `${one.slice(0, width - 1)}…`;
+// A short field of a letter (an id, a code, a topic): a producer may have written anything there.
+function cell(text: string): string {
+  return terminalText(text, CELL_WIDTH);
 }

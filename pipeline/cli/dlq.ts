@@ -193,7 +193,7 @@ export async function main(args: string[]): Promise<number> {
   write(
     config.json
       ? JSON.stringify({ topic: config.dlqTopic, ...summary })
-      : formatStats(summary, config.dlqTopic),
+      : formatStats(summary, config.dlqTopic, filter),
   );
   return 0;
 }
