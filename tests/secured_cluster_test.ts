@@ -62,6 +62,16 @@ Deno.test("a broker started with --secure serves every task through SASL_SSL", a
     const secure = broker.secure!;
     const topic = `secured-${crypto.randomUUID().slice(0, 8)}`;
 
+    await t.step("the broker's secrets are readable by its user alone", async () => {
+      const modeOf = async (path: string) => ((await Deno.stat(path)).mode! & 0o777).toString(8);
+      const folder = `${broker.dir}/secure`;
+      assert.equal(await modeOf(folder), "700");
+      for (const file of ["ca.p12", "broker.p12", "sasl-password"]) {
+        assert.equal(await modeOf(`${folder}/${file}`), "600", file);
+      }
+      assert.equal(await modeOf(`${broker.dir}/server.properties`), "600");
+    });
+
     await t.step("the plaintext port takes plaintext clients", async () => {
       const result = await run("produce", [
         ...["--brokers", broker.brokers, "--topic", `${topic}-plain`],
@@ -82,6 +92,19 @@ Deno.test("a broker started with --secure serves every task through SASL_SSL", a
       ]);
       assertOneLine(result, /^dlq: 127\.0\.0\.1:\d+ does not speak TLS on this port/);
     });
+
+    await t.step(
+      "TLS without SASL on the SASL_SSL port fails with one line asking for SASL",
+      async () => {
+        const result = await run("dlq", [
+          ...["stats", "--brokers", secure.brokers, "--tls", "--tls-ca", secure.caFile],
+        ]);
+        assertOneLine(
+          result,
+          /^dlq: 127\.0\.0\.1:\d+ closed the connection after TLS: the listener likely wants SASL authentication: give --sasl-mechanism/,
+        );
+      },
+    );
 
     await t.step("a wrong password fails with one line naming the user", async () => {
       const wrong = `${scratch}/wrong-password`;

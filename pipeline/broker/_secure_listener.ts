@@ -31,7 +31,9 @@ export interface SecureMaterial {
  * under `dir`, and a random password for {@link SECURE_USERNAME}.
  */
 export async function createSecureMaterial(dir: string): Promise<SecureMaterial> {
+  // The keystores hold private keys: the folder and they are the user's alone.
   await Deno.mkdir(dir, { recursive: true });
+  await Deno.chmod(dir, 0o700);
   const storePassword = randomSecret();
   const ca = `${dir}/ca.p12`;
   const keystoreFile = `${dir}/broker.p12`;
@@ -105,6 +107,8 @@ export async function createSecureMaterial(dir: string): Promise<SecureMaterial>
     brokerCert,
     ...store(keystoreFile),
   );
+
+  for (const secret of [ca, keystoreFile]) await Deno.chmod(secret, 0o600);
 
   const password = randomSecret();
   const passwordFile = `${dir}/sasl-password`;

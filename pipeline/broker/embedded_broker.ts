@@ -132,11 +132,14 @@ export async function startEmbeddedBroker(
   await Deno.mkdir(`${dir}/data`, { recursive: true });
   if (secure) onProgress("Making a CA and a broker certificate with keytool …");
   const material = secure ? await createSecureMaterial(`${dir}/secure`) : undefined;
+  // It names the keystore's password and the SASL users: the user's alone.
   await Deno.writeTextFile(
     `${dir}/server.properties`,
     serverProperties(host, port, controllerPort, `${dir}/data`, securePort, material) +
       Object.entries(settings).map(([name, value]) => `${name}=${value}\n`).join(""),
+    { mode: 0o600 },
   );
+  await Deno.chmod(`${dir}/server.properties`, 0o600);
   await Deno.writeTextFile(`${dir}/log4j2.properties`, LOG4J2);
   const logFile = `${dir}/broker.log`;
   const classpath = `${libs}/*`;

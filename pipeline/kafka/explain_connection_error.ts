@@ -65,6 +65,15 @@ export function explainConnectionError(err: unknown): BrokerError | undefined {
         err,
       );
     }
+    if (name === "KafkaJSConnectionClosedError" && !security?.sasl) {
+      // TLS was spoken (a plaintext port says so above), then the broker hung up.
+      return fail(
+        `${where} closed the connection after TLS: the listener likely wants SASL ` +
+          "authentication: give --sasl-mechanism, --sasl-username and the password " +
+          "(--sasl-password-file or KAFKA_SASL_PASSWORD)",
+        err,
+      );
+    }
   }
   return undefined;
 }
