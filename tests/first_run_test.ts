@@ -193,6 +193,11 @@ Deno.test("every bad value is refused naming its flag, before any broker is aske
     ],
     [
       "consume",
+      ["--from-beginning=true"],
+      'consume: flag --from-beginning takes no value (it is on when given, off when left out), got "true"',
+    ],
+    [
+      "consume",
       ["--transaction-interval", "0"],
       'consume: flag --transaction-interval must be a duration from 10ms to 1m, got "0"',
     ],

@@ -42,7 +42,16 @@ export function parseFlags<T extends Options>(
       throw new UsageError(`${command}: unexpected argument ${message.match(/'([^']*)'/)?.[1]}`);
     }
     if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && flag) {
-      throw new UsageError(`${command}: flag ${flag.split(" ")[0]} needs a value`);
+      const name = flag.split(" ")[0];
+      if (options[name.replace(/^--/, "")]?.type === "boolean") {
+        const given = args.find((arg) => arg.startsWith(`${name}=`))?.slice(name.length + 1);
+        throw new UsageError(
+          `${command}: flag ${name} takes no value (it is on when given, off when left out), got ${
+            JSON.stringify(given ?? "")
+          }`,
+        );
+      }
+      throw new UsageError(`${command}: flag ${name} needs a value`);
     }
     throw new UsageError(`${command}: ${message}`);
   }

@@ -51,3 +51,10 @@ Deno.test("parseFlags() refuses positional arguments unless the command takes th
   assert.deepEqual(positionals, ["inspect"]);
   assert.equal(values.json, true);
 });
+
+Deno.test("parseFlags() says a switch given a value takes none, and shows the value", () => {
+  assert.equal(
+    usage(() => parseFlags("produce", ["--json=yes"], FLAGS)),
+    'produce: flag --json takes no value (it is on when given, off when left out), got "yes"',
+  );
+});
