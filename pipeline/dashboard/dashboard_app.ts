@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { pathToFileURL as toFileUrl } from "node:url";
 import type { Registry } from "prom-client";
 import { errorMessage } from "../errors.ts";
-import { healthResponse } from "../metrics/metrics_app.ts";
+import { healthResponse, metricsResponse } from "../metrics/metrics_app.ts";
 import type { ReplayEvent, ReplaySummary } from "../replay/replay_dead_letters.ts";
 import type { DashboardView } from "./dashboard_state.ts";
 import { type DeadLetterFilter, parseDeadLetterFilter } from "./dead_letter_filter.ts";
@@ -93,6 +93,10 @@ const STATIC: Record<string, { file: URL; type: string }> = {
     file: new URL("./static/app.css", import.meta.url),
     type: "text/css; charset=utf-8",
   },
+  "/favicon.svg": {
+    file: new URL("./static/favicon.svg", import.meta.url),
+    type: "image/svg+xml",
+  },
 };
 
 /** Letters one replay request may name. */
@@ -172,10 +176,7 @@ export function createDashboardApp(
       else return problem(400, `'offset' must be a decimal string, got ${JSON.stringify(offset)}`);
       return Response.json(await actions.browse(where.topic, where.partition, from, count));
     },
-    "/metrics": async () =>
-      new Response(await registry.metrics(), {
-        headers: { "content-type": registry.contentType },
-      }),
+    "/metrics": () => metricsResponse(registry),
   };
 
   const writes: Record<string, (body: Record<string, unknown>) => Promise<Response>> = {

@@ -102,10 +102,13 @@ async function error(response: Response): Promise<[number, string]> {
 Deno.test("the dashboard app serves the page, its script and style, with a strict CSP", async () => {
   const { app } = setup();
   for (
-    const [path, type] of [["/", "text/html"], ["/app.js", "text/javascript"], [
-      "/app.css",
-      "text/css",
-    ]]
+    const [path, type] of [
+      ["/", "text/html"],
+      ["/app.js", "text/javascript"],
+      ["/app.css", "text/css"],
+      // The page names its icon, so no browser asks for a /favicon.ico that is not there.
+      ["/favicon.svg", "image/svg+xml"],
+    ]
   ) {
     const response = await app.fetch(new Request(`http://127.0.0.1:8080${path}`));
     assert.equal(response.status, 200, path);
@@ -113,6 +116,7 @@ Deno.test("the dashboard app serves the page, its script and style, with a stric
     assert.match(response.headers.get("content-security-policy") ?? "", /script-src 'self'/);
     const text = await response.text();
     assert.ok(text.length > 100, path);
+    if (path === "/") assert.match(text, /<link rel="icon" href="\/favicon\.svg"/);
   }
 });
 

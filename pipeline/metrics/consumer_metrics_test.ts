@@ -105,7 +105,10 @@ Deno.test("createMetricsApp() serves /metrics and /healthz and refuses the rest"
   const scraped = await app.fetch(new Request("http://x/metrics"));
   assert.equal(scraped.status, 200);
   assert.match(scraped.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/);
-  parsePrometheusText(await scraped.text());
+  const text = await scraped.text();
+  parsePrometheusText(text);
+  // Before the first order the average is NaN, spelled as the format spells it.
+  assert.match(text, /^order_pipeline_running_average NaN$/m);
   const healthy = await app.fetch(new Request("http://x/healthz"));
   assert.deepEqual([healthy.status, await healthy.json()], [200, {
     status: "ok",

@@ -45,14 +45,20 @@ export function createMetricsApp(
           headers: { allow: "GET, HEAD" },
         });
       }
-      if (pathname === "/metrics") {
-        return new Response(await registry.metrics(), {
-          headers: { "content-type": registry.contentType },
-        });
-      }
+      if (pathname === "/metrics") return await metricsResponse(registry);
       return healthResponse(health());
     },
   };
+}
+
+/**
+ * The registry's metrics in the Prometheus text format. prom-client writes a
+ * NaN gauge as `Nan`, which the format spells `NaN`; strict parsers refuse
+ * the first.
+ */
+export async function metricsResponse(registry: Registry): Promise<Response> {
+  const text = (await registry.metrics()).replace(/ Nan$/gm, " NaN");
+  return new Response(text, { headers: { "content-type": registry.contentType } });
 }
 
 /** The `/healthz` answer: 200 or 503, with a one-line JSON body. */
