@@ -87,6 +87,10 @@ Deno.test("schemas check --dir takes a path relative to where it is run, from an
       args: ["task", "-q", "--config", new URL("deno.json", ROOT).pathname, "schemas", "check"]
         .concat(["--dir", "mine"]),
       cwd: elsewhere,
+      // As from a shell: a `deno task` around this test (deno task test) set
+      // INIT_CWD, which a nested `deno task` would keep.
+      clearEnv: true,
+      env: withoutInitCwd(),
       stdout: "piped",
       stderr: "piped",
     }).output();
@@ -97,3 +101,8 @@ Deno.test("schemas check --dir takes a path relative to where it is run, from an
     await Deno.remove(elsewhere, { recursive: true });
   }
 });
+
+function withoutInitCwd(): Record<string, string> {
+  const { INIT_CWD: _outer, ...env } = Deno.env.toObject();
+  return env;
+}
