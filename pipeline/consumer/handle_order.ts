@@ -162,6 +162,11 @@ class RetriedOrder extends Observable<Settled> {
     return settledOf(outcome, delivery, startedAt, context, fromRetryTopic, order);
   }
 
+  // Its end when its partition was taken while it waited.
+  handedOver(): Settled {
+    return handedOver(this.delivery, this.startedAt, this.fromRetryTopic);
+  }
+
   // Its route once it has failed for good: the retry topic or the DLQ.
   routed(error: unknown): Observable<Settled> {
     const { delivery, context, order } = this;
@@ -192,7 +197,7 @@ class RetriedSink implements Observer<Processed<Order, Order>>, Unsubscribable {
     const { record } = this;
     this.subscriber.next(
       record.delivery.ledger.revoked
-        ? handedOver(record.delivery, record.startedAt, record.fromRetryTopic)
+        ? record.handedOver()
         : record.settled(processed({ order: result, attempts })),
     );
   }
@@ -203,7 +208,7 @@ class RetriedSink implements Observer<Processed<Order, Order>>, Unsubscribable {
     if (!record.delivery.ledger.revoked) {
       return void record.routed(error).subscribe(this.subscriber);
     }
-    this.subscriber.next(handedOver(record.delivery, record.startedAt, record.fromRetryTopic));
+    this.subscriber.next(record.handedOver());
     this.subscriber.complete();
   }
 
