@@ -29,6 +29,7 @@ import {
 import type { Order } from "../orders/order.ts";
 import { readRetryContext, type RetryContext } from "../retry/read_retry_context.ts";
 import { type FailureRoutes, routeFailure } from "./route_failure.ts";
+import { held } from "./held_record.ts";
 import type { HandedOver, Settled } from "./settled.ts";
 
 /** What {@link createOrderHandler} needs. */
@@ -95,7 +96,7 @@ export function createOrderHandler(
     // Only what the route needs is kept for it, never the delivery: its
     // record is a view of the fetch response, which a held record must not
     // keep, and so is a retry record's original (read again from the copy).
-    const owner = holding(delivery);
+    const owner = held(delivery);
     return new RetriedOrder(
       done,
       owner,
@@ -237,33 +238,4 @@ function routed(
 // original (nothing writes to a record, so it is not copied).
 function firstRound(record: KafkaRecord): RetryContext {
   return { round: 0, due: 0, attempts: 0, firstFailure: null, original: record };
-}
-
-// A record held for its retries (seconds, with backoff) keeps bytes of its
-// own rather than views of the fetch response it came in (often a megabyte),
-// so what the in-flight records hold follows the in-flight bound. Its key,
-// value and headers are copied into one buffer: one allocation, not one each.
-// Its `settle` is passed on as it is: every source's settle is a closure.
-function holding({ record, ledger, settle }: Delivery): Delivery {
-  const { key, value } = record;
-  let size = (key?.byteLength ?? 0) + (value?.byteLength ?? 0);
-  for (const name in record.headers) size += record.headers[name].byteLength;
-  const own = new Uint8Array(size);
-  let at = 0;
-  const copy = (bytes: Uint8Array) => {
-    own.set(bytes, at);
-    return own.subarray(at, at += bytes.byteLength);
-  };
-  const headers: Record<string, Uint8Array> = {};
-  for (const name in record.headers) headers[name] = copy(record.headers[name]);
-  const held: KafkaRecord = {
-    topic: record.topic,
-    partition: record.partition,
-    offset: record.offset,
-    key: key && copy(key),
-    value: value && copy(value),
-    headers,
-    timestamp: record.timestamp,
-  };
-  return { record: held, ledger, settle };
 }
