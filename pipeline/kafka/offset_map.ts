@@ -74,20 +74,9 @@ export function encodeOffsetMap(
   while (inSpan > 0 && settled[inSpan - 1] - committed > MAX_MAP_SPAN) inSpan--;
   const room = maxBytes - HEAD_LENGTH;
   if (inSpan === 0 || room <= 0) return "";
-  let map = smallest(committed, settled, inSpan);
-  if (map.body.length > room) {
-    // The largest prefix of `settled` whose encoding fits; both encodings
-    // grow with the prefix, so a binary search finds it.
-    let fits = 0;
-    let tooBig = inSpan;
-    while (tooBig - fits > 1) {
-      const middle = (fits + tooBig) >>> 1;
-      if (smallest(committed, settled, middle).body.length <= room) fits = middle;
-      else tooBig = middle;
-    }
-    if (fits === 0) return "";
-    map = smallest(committed, settled, fits);
-  }
+  const fits = largestFitting(committed, settled, inSpan, room);
+  if (fits === 0) return "";
+  const map = smallest(committed, settled, fits);
   return MARK + map.format + check(committed, map.format, map.body) + map.body;
 }
 
@@ -173,6 +162,52 @@ function smallest(
   if (Math.ceil(Math.ceil(span / 8) / 3) * 4 >= runs.length) return { format: RUNS, body: runs };
   const bits = toBase64(bitset(committed, settled, count));
   return bits.length < runs.length ? { format: BITSET, body: bits } : { format: RUNS, body: runs };
+}
+
+// How many of the first `count` settled offsets fit `room` base64
+// characters in the smaller encoding. Both encodings only grow with the
+// offsets they take, so that is the larger of each one's own count, found in
+// one pass: a commit's map may stand for hundreds of thousands of offsets
+// while an order waits in backoff, once a second.
+function largestFitting(
+  committed: number,
+  settled: readonly number[],
+  count: number,
+  room: number,
+): number {
+  // Base64 makes 4 characters of every 3 bytes, the last group padded.
+  const maxBytes = Math.floor(room / 4) * 3;
+  let byRuns = 0;
+  let byBits = 0;
+  // The run lengths so far: the finished runs' bytes, then the open run's gap and length.
+  let finished = 0;
+  let position = committed;
+  let runStart = -1;
+  let runEnd = -1;
+  for (let i = 0; i < count; i++) {
+    const offset = settled[i];
+    if (offset === runEnd) {
+      runEnd++;
+    } else {
+      if (runStart >= 0) {
+        finished += varintSize(runStart - position) + varintSize(runEnd - runStart);
+        position = runEnd;
+      }
+      runStart = offset;
+      runEnd = offset + 1;
+    }
+    const runsSize = finished + varintSize(runStart - position) + varintSize(runEnd - runStart);
+    if (runsSize <= maxBytes) byRuns = i + 1;
+    if (Math.ceil((offset - committed) / 8) <= maxBytes) byBits = i + 1;
+    else if (runsSize > maxBytes) break;
+  }
+  return Math.max(byRuns, byBits);
+}
+
+function varintSize(value: number): number {
+  let size = 1;
+  for (let rest = value; rest >= 0x80; rest = Math.floor(rest / 0x80)) size++;
+  return size;
 }
 
 function runLengths(committed: number, settled: readonly number[], count: number): Uint8Array {

@@ -30,6 +30,34 @@ Deno.test("encodeOffsetMap() keeps the lowest offsets that fit the bound", () =>
   }
 });
 
+Deno.test("encodeOffsetMap() keeps as many of the lowest offsets as fit: one more would not", () => {
+  // A seeded mix of runs and gaps of every length, in both encodings' favour by turns.
+  let seed = 7;
+  const random = () => (seed = Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) >>> 0) / 2 ** 32;
+  let cut = 0;
+  for (let round = 0; round < 60; round++) {
+    const committed = Math.floor(random() * 1e9);
+    const settled: number[] = [];
+    let offset = committed;
+    while (settled.length < 3000) {
+      offset += 1 + Math.floor(random() ** 3 * (round % 2 ? 300 : 4));
+      const run = 1 + Math.floor(random() ** 2 * 40);
+      for (let i = 0; i < run; i++) settled.push(offset++);
+    }
+    const bound = 10 + Math.floor(random() * 600);
+    const recorded = decodeOffsetMap(committed, encodeOffsetMap(committed, settled, bound));
+    assert.deepEqual(recorded, settled.slice(0, recorded.length));
+    if (recorded.length === settled.length) continue;
+    cut++;
+    const oneMore = encodeOffsetMap(committed, settled.slice(0, recorded.length + 1), 1 << 20);
+    assert.ok(
+      oneMore.length > bound,
+      `round ${round}: ${recorded.length + 1} offsets fit ${bound}`,
+    );
+  }
+  assert.ok(cut > 30, `only ${cut} of 60 maps were cut to the bound`);
+});
+
 Deno.test("decodeOffsetMap() records nothing for metadata that is not ours", () => {
   const others = [
     ...["", null, undefined, "hello", "r!!", "x" + btoa("abc"), "om1", "om1r"],
