@@ -1,6 +1,7 @@
 /**
  * Builds the kafkajs client from our config: one place for client id, broker
- * list, logging, the connection retry policy, sockets, and TLS and SASL.
+ * list, logging, the connection retry policy, sockets, TLS and SASL, and the
+ * codecs of compressed batches.
  *
  * @module
  */
@@ -8,6 +9,7 @@ import { DEFAULTS } from "../config.ts";
 import { Kafka, type logCreator, logLevel, type RetryOptions } from "kafkajs";
 import { kafkaJsSecurity, type KafkaSecurity, securityFor } from "./kafka_security.ts";
 import { noDelaySocketFactory } from "./_socket_factory.ts";
+import { readCompressedBatches } from "./compression_codecs.ts";
 
 /** Connection settings shared by every Kafka client we create. */
 export interface KafkaClientOptions {
@@ -81,6 +83,8 @@ export function createKafka(options: KafkaClientOptions): Kafka {
   if (brokers.length === 0) {
     throw new RangeError("Cannot create a Kafka client: 'brokers' is empty");
   }
+  // Batches that other clients compressed with Snappy, LZ4 or Zstandard.
+  readCompressedBatches();
   return new Kafka({
     clientId,
     brokers: [...brokers],
