@@ -8,7 +8,12 @@
  *
  * @module
  */
-import { decodeOffsetMap, DEFAULT_METADATA_MAX_BYTES, encodeOffsetMap } from "./offset_map.ts";
+import {
+  decodeOffsetMap,
+  DEFAULT_METADATA_MAX_BYTES,
+  encodeOffsetMap,
+  mapCouldHold,
+} from "./offset_map.ts";
 
 /** What a reader of a partition's position may ask: the offset to commit and what is settled beyond. */
 export interface LedgerPosition {
@@ -142,18 +147,33 @@ export class OffsetLedger implements LedgerPosition {
 
   /** The settled offsets above `nextOffset`, ascending. */
   settledBeyond(): number[] {
-    const offsets: number[] = [];
-    if (this.#settledBeyond === 0) return offsets;
-    const end = this.#base + this.#bits.length * 32;
-    for (let offset = this.#next + 1; offset < end; offset++) {
-      if (this.isSettled(offset)) offsets.push(offset);
-    }
-    return offsets;
+    return this.#listSettled(() => true);
   }
 
   /** The commit metadata: the settled offsets beyond `nextOffset` that fit `maxBytes`. */
   metadata(maxBytes: number = DEFAULT_METADATA_MAX_BYTES): string {
-    return encodeOffsetMap(this.#next, this.settledBeyond(), maxBytes);
+    // While orders wait, hundreds of thousands of offsets may be settled
+    // beyond; only those a map of this size could hold are listed.
+    const listed = this.#listSettled((span, runs) => mapCouldHold(maxBytes, span, runs));
+    return encodeOffsetMap(this.#next, listed, maxBytes);
+  }
+
+  // The settled offsets beyond `nextOffset`, ascending, up to the first that
+  // `more` refuses (told its distance past `nextOffset` and its run's number).
+  #listSettled(more: (span: number, runs: number) => boolean): number[] {
+    const offsets: number[] = [];
+    if (this.#settledBeyond === 0) return offsets;
+    const end = this.#base + this.#bits.length * 32;
+    let runs = 0;
+    let last = -1;
+    for (let offset = this.#next + 1; offset < end; offset++) {
+      if (!this.isSettled(offset)) continue;
+      if (offset !== last + 1) runs++;
+      if (!more(offset - this.#next, runs)) break;
+      offsets.push(offset);
+      last = offset;
+    }
+    return offsets;
   }
 
   #mark(offset: number): void {

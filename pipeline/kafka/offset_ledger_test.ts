@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { OffsetLedger } from "./offset_ledger.ts";
-import { decodeOffsetMap } from "./offset_map.ts";
+import { decodeOffsetMap, encodeOffsetMap } from "./offset_map.ts";
 
 Deno.test("OffsetLedger advances its prefix only over settled records", () => {
   const ledger = new OffsetLedger(0);
@@ -110,4 +110,30 @@ Deno.test("OffsetLedger takes back a record that was not handed out", () => {
   assert.ok(ledger.admit(1));
   ledger.unadmit(1);
   assert.ok(ledger.admit(1), "fetched again, it is delivered");
+});
+
+Deno.test("OffsetLedger metadata lists only what a map could hold, and gives the map of the whole list", () => {
+  let seed = 11;
+  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const patterns: Array<[string, number, (offset: number) => boolean]> = [
+    ["orders in backoff: one in ten waits", 280_000, () => random() >= 0.1],
+    ["one gap, then a long settled run", 300_000, () => true],
+    ["sparse: one in fifty settled", 100_000, () => random() < 0.02],
+    ["long runs and gaps", 200_000, (offset) => Math.floor(offset / 700) % 3 !== 0],
+  ];
+  for (const [name, count, settled] of patterns) {
+    const ledger = new OffsetLedger(1_000);
+    for (let offset = 1_000; offset < 1_000 + count; offset++) {
+      ledger.admit(offset);
+      if (offset > 1_000 && settled(offset)) ledger.settle(offset);
+    }
+    const all = ledger.settledBeyond();
+    for (const maxBytes of [4096, 300, 24]) {
+      assert.equal(
+        ledger.metadata(maxBytes),
+        encodeOffsetMap(ledger.nextOffset, all, maxBytes),
+        `${name}, ${maxBytes} bytes`,
+      );
+    }
+  }
 });

@@ -81,6 +81,28 @@ export function encodeOffsetMap(
 }
 
 /**
+ * Whether a map of at most `maxBytes` could record a settled offset `span`
+ * past the committed offset, in the `runs`-th run of settled offsets: a
+ * lister of settled offsets may stop at the first it could not, and
+ * {@link encodeOffsetMap} gives the same map as with the whole list.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { mapCouldHold } from "./offset_map.ts";
+ *
+ * assert.ok(mapCouldHold(4096, 20_000, 1)); // one run: a few bytes
+ * assert.ok(mapCouldHold(4096, 20_000, 5_000)); // a bitset of 2,500 bytes
+ * assert.ok(!mapCouldHold(4096, 40_000, 5_000)); // neither fits
+ * ```
+ */
+export function mapCouldHold(maxBytes: number, span: number, runs: number): boolean {
+  const bytes = Math.floor((maxBytes - HEAD_LENGTH) / 4) * 3;
+  // A run takes at least two bytes (its gap and its length).
+  return span <= MAX_MAP_SPAN && (Math.ceil(span / 8) <= bytes || 2 * runs <= bytes);
+}
+
+/**
  * The settled offsets that `metadata` records beyond `committed`, ascending,
  * none beyond `committed + MAX_MAP_SPAN`. Metadata that is not a map of
  * this offset (another tool's, empty, or written at another offset) records
