@@ -31,13 +31,14 @@ export const HELD_CHUNK_BYTES = 2048;
  * ```ts
  * import assert from "node:assert/strict";
  * import { held } from "./held_record.ts";
+ * import { OffsetLedger } from "../kafka/offset_ledger.ts";
  *
  * const response = new Uint8Array([1, 2, 3, 4]);
  * const record = {
  *   topic: "orders", partition: 0, offset: "7", timestamp: "0",
  *   key: response.subarray(0, 1), value: response.subarray(1), headers: {},
  * };
- * const ledger = { nextOffset: 7, settledBeyond: () => [], revoked: false };
+ * const ledger = new OffsetLedger(7);
  * const copy = held({ record, ledger, settle() {} }).record;
  * response.fill(0);
  * assert.deepEqual([...copy.key!], [1]);

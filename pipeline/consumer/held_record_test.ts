@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import type { Delivery, KafkaRecord } from "../kafka/kafka_record.ts";
+import { OffsetLedger } from "../kafka/offset_ledger.ts";
 import { held, HELD_CHUNK_BYTES } from "./held_record.ts";
 
 const text = new TextEncoder();
-const ledger = { nextOffset: 0, settledBeyond: () => [], revoked: false };
+const ledger = new OffsetLedger(0);
 
 function delivery(record: Partial<KafkaRecord>): Delivery {
   const full: KafkaRecord = {

@@ -19,12 +19,8 @@ import type { LedgerPosition } from "../kafka/offset_ledger.ts";
 import { DEFAULT_METADATA_MAX_BYTES, encodeOffsetMap } from "../kafka/offset_map.ts";
 import type { ConsumerStats } from "./consumer_stats.ts";
 import type { PartitionStarts } from "./partition_starts.ts";
-import {
-  settledBeyondOffsets,
-  settledBeyondRuns,
-  snapshotRecord,
-  type StatsSnapshot,
-} from "./stats_snapshot.ts";
+import type { SnapshotCoverage } from "./is_covered.ts";
+import { settledBeyondRuns, snapshotRecord, type StatsSnapshot } from "./stats_snapshot.ts";
 
 /** Options for {@link createSnapshotPublisher}. */
 export interface SnapshotPublisherOptions {
@@ -117,21 +113,25 @@ export function createSnapshotPublisher(options: SnapshotPublisherOptions): Snap
   /** What was last written per partition, to skip unchanged ones. */
   const written = new Map<number, string>();
 
-  const snapshot = ({ partition, offset }: OffsetCommit): StatsSnapshot | undefined => {
+  // The partition's snapshot and the commit metadata of its position, in one step.
+  const take = ({ partition, offset }: OffsetCommit): Taken | undefined => {
     const start = starts.current(topic, partition);
     if (start === undefined || String(start.ledger.nextOffset) !== offset) return undefined;
     const state = latest ? select(latest)[partition] : undefined;
     // Nothing folded since this assignment began: the loaded snapshot's aggregate.
     const aggregate = state?.epoch === start.epoch ? state.aggregate : start.aggregate;
-    // What the loaded snapshot covers and what the ledger settled since, together:
-    // the aggregate counts both, so the position must say both.
+    // The aggregate counts what the loaded snapshot covers and what the
+    // ledger settled since, so the position must say both; once the ledger
+    // has passed all the loaded snapshot covers, the ledger says it alone.
     const { ledger, coverage } = start;
-    const beyond = new Set(ledger.settledBeyond());
-    for (const offset of coverage.settledBeyond ?? []) beyond.add(Number(offset));
-    let next = Math.max(ledger.nextOffset, Number(coverage.nextOffset));
-    while (beyond.delete(next)) next++;
-    const runs = settledBeyondRuns(BigInt(next), [...beyond].map(BigInt));
-    const taken: StatsSnapshot = {
+    const { next, runs, metadata } = reachesPast(coverage, ledger.nextOffset)
+      ? merged(ledger, coverage, metadataMaxBytes)
+      : {
+        next: ledger.nextOffset,
+        runs: ledger.settledRuns(),
+        metadata: ledger.metadata(metadataMaxBytes),
+      };
+    const snapshot: StatsSnapshot = {
       topic,
       partition,
       count: aggregate.count,
@@ -142,36 +142,66 @@ export function createSnapshotPublisher(options: SnapshotPublisherOptions): Snap
       groupId,
       updatedAt: now(),
     };
-    if (runs !== undefined) taken.settledBeyond = runs;
-    return taken;
+    if (runs.length > 0) snapshot.settledBeyond = runs;
+    return { snapshot, metadata };
   };
 
   return {
     observe: tap((stats) => latest = stats),
-    snapshot,
+    snapshot: (position) => take(position)?.snapshot,
     ledger: (partition) => starts.current(topic, partition)?.ledger,
     async commitThrough(position, commitOffsets) {
       const { partition } = position;
-      const taken = snapshot(position);
+      const taken = take(position);
       if (taken === undefined) return;
+      const { snapshot, metadata } = taken;
       const mark = JSON.stringify([
-        taken.count,
-        taken.sumCents,
-        taken.nextOffset,
-        taken.settledBeyond,
+        snapshot.count,
+        snapshot.sumCents,
+        snapshot.nextOffset,
+        snapshot.settledBeyond,
       ]);
       if (written.get(partition) !== mark) {
-        await write([snapshotRecord(taken)]);
+        await write([snapshotRecord(snapshot)]);
         written.set(partition, mark);
       }
-      const next = Number(taken.nextOffset);
-      const beyond = settledBeyondOffsets(taken).map(Number);
-      await commitOffsets({
-        topic,
-        partition,
-        offset: taken.nextOffset,
-        metadata: encodeOffsetMap(next, beyond, metadataMaxBytes),
-      });
+      await commitOffsets({ topic, partition, offset: snapshot.nextOffset, metadata });
     },
   };
+}
+
+// A snapshot with the commit metadata of its position.
+interface Taken {
+  snapshot: StatsSnapshot;
+  metadata: string;
+}
+
+// Whether the loaded snapshot covers an offset at or past `next`.
+function reachesPast(coverage: SnapshotCoverage, next: number): boolean {
+  let end = coverageEnds.get(coverage);
+  if (end === undefined) {
+    end = coverage.nextOffset;
+    for (const offset of coverage.settledBeyond ?? []) if (offset >= end) end = offset + 1n;
+    coverageEnds.set(coverage, end);
+  }
+  return end > BigInt(next);
+}
+
+// Each loaded snapshot's end: the offset past the last it covers.
+const coverageEnds = new WeakMap<SnapshotCoverage, bigint>();
+
+// The position of the ledger and the loaded snapshot together: every offset
+// either holds settled, and the prefix moved over those that join it.
+function merged(
+  ledger: LedgerPosition,
+  coverage: SnapshotCoverage,
+  metadataMaxBytes: number,
+): { next: number; runs: Array<[number, number]>; metadata: string } {
+  const beyond = new Set(ledger.settledBeyond());
+  for (const offset of coverage.settledBeyond ?? []) beyond.add(Number(offset));
+  let next = Math.max(ledger.nextOffset, Number(coverage.nextOffset));
+  while (beyond.delete(next)) next++;
+  const offsets = [...beyond].filter((offset) => offset > next).sort((a, b) => a - b);
+  const runs = settledBeyondRuns(BigInt(next), offsets.map(BigInt)) ?? [];
+  return { next, runs, metadata: encodeOffsetMap(next, offsets, metadataMaxBytes) };
 }

@@ -22,11 +22,21 @@ export interface LedgerPosition {
   /** The settled offsets above `nextOffset`, ascending. */
   settledBeyond(): number[];
   /**
+   * The same offsets as runs `[distance past nextOffset, length]`,
+   * ascending: short while orders wait, where the list is long.
+   */
+  settledRuns(): Array<[number, number]>;
+  /** The commit metadata of this position (see `encodeOffsetMap`), at most `maxBytes`. */
+  metadata(maxBytes?: number): string;
+  /**
    * The partition was taken from this member by a rebalance: its records
    * still unsettled are the next owner's, who reads them again.
    */
   readonly revoked: boolean;
 }
+
+// A word of the bitset whose 32 offsets are all settled.
+const ALL_SET = 0xffffffff;
 
 /**
  * One partition's ledger. Records are shown to it in offset order with
@@ -148,6 +158,35 @@ export class OffsetLedger implements LedgerPosition {
   /** The settled offsets above `nextOffset`, ascending. */
   settledBeyond(): number[] {
     return this.#listSettled(() => true);
+  }
+
+  /** The settled offsets above `nextOffset` as runs `[distance past nextOffset, length]`. */
+  settledRuns(): Array<[number, number]> {
+    const runs: Array<[number, number]> = [];
+    if (this.#settledBeyond === 0) return runs;
+    const bits = this.#bits;
+    const end = this.#base + bits.length * 32;
+    let start = -1;
+    for (let offset = this.#next + 1; offset < end;) {
+      const bit = offset - this.#base;
+      // A whole word that neither ends nor starts a run is passed at once.
+      if ((bit & 31) === 0) {
+        const word = bits[bit >>> 5];
+        if (start < 0 ? word === 0 : word === ALL_SET) {
+          offset += 32;
+          continue;
+        }
+      }
+      if ((bits[bit >>> 5] & (1 << (bit & 31))) !== 0) {
+        if (start < 0) start = offset;
+      } else if (start >= 0) {
+        runs.push([start - this.#next, offset - start]);
+        start = -1;
+      }
+      offset++;
+    }
+    if (start >= 0) runs.push([start - this.#next, end - start]);
+    return runs;
   }
 
   /** The commit metadata: the settled offsets beyond `nextOffset` that fit `maxBytes`. */

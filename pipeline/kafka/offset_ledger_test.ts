@@ -137,3 +137,34 @@ Deno.test("OffsetLedger metadata lists only what a map could hold, and gives the
     }
   }
 });
+
+Deno.test("OffsetLedger settledRuns gives the settled offsets beyond as runs, across whole words", () => {
+  let seed = 5;
+  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const patterns: Array<(offset: number) => boolean> = [
+    () => random() >= 0.1,
+    () => random() < 0.02,
+    (offset) => Math.floor(offset / 64) % 2 === 0, // whole words settled, whole words not
+    (offset) => offset % 97 !== 0,
+  ];
+  for (const [i, settled] of patterns.entries()) {
+    const ledger = new OffsetLedger(37);
+    for (let offset = 37; offset < 37 + 20_000; offset++) {
+      ledger.admit(offset);
+      if (offset > 37 && settled(offset)) ledger.settle(offset);
+    }
+    const next = ledger.nextOffset;
+    const expanded = ledger.settledRuns().flatMap(([distance, length]) =>
+      Array.from({ length }, (_, k) => next + distance + k)
+    );
+    assert.deepEqual(expanded, ledger.settledBeyond(), `pattern ${i}`);
+    assert.ok(
+      ledger.settledRuns().every(([d, l], k, runs) =>
+        d >= 1 && l >= 1 &&
+        (k === 0 || runs[k - 1][0] + runs[k - 1][1] < d)
+      ),
+      `pattern ${i}: separate runs`,
+    );
+  }
+  assert.deepEqual(new OffsetLedger(5).settledRuns(), []);
+});
