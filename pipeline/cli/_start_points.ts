@@ -30,9 +30,12 @@ export function describeStartPoints(
       where = `the end, offset ${p.high}`;
       from = p.high;
     }
-    const wait = p.high > from ? p.high - from : 0n;
+    // Offsets the last run settled past its commit are passed over, not read again.
+    const ahead = from === p.committed ? BigInt(p.settledAhead) : 0n;
+    const wait = p.high > from ? p.high - from - ahead : 0n;
     waiting += wait;
-    lines.push(`  partition ${p.partition} starts at ${where} (${wait} waiting)`);
+    const done = ahead > 0n ? `, ${ahead} more already settled` : "";
+    lines.push(`  partition ${p.partition} starts at ${where} (${wait} waiting${done})`);
   }
   lines.push(`${waiting} message${plural(waiting)} waiting`);
   if (isNew && !fromBeginning && stored > 0n) {

@@ -1,4 +1,5 @@
-import { committedOffsets, topicOffsets } from "./topics.ts";
+import { decodeOffsetMap } from "./offset_map.ts";
+import { committedPositions, topicOffsets } from "./topics.ts";
 
 /** Where a group stands on one partition, before its consumer starts. */
 export interface PartitionStartPoint {
@@ -9,6 +10,11 @@ export interface PartitionStartPoint {
   low: bigint;
   /** The next offset a producer will write (the high watermark). */
   high: bigint;
+  /**
+   * Offsets past `committed` that the commit's metadata marks as settled:
+   * the consumer passes over them.
+   */
+  settledAhead: number;
 }
 
 /**
@@ -29,11 +35,16 @@ export async function groupStartPoints(
 ): Promise<PartitionStartPoint[]> {
   const [ranges, committed] = await Promise.all([
     topicOffsets(brokers, topic),
-    // committedOffsets retries a coordinator that is loading or moving itself.
-    committedOffsets(brokers, groupId, topic),
+    // committedPositions retries a coordinator that is loading or moving itself.
+    committedPositions(brokers, groupId, topic),
   ]);
   return ranges.map(({ partition, low, high }) => {
-    const offset = committed.get(partition) ?? -1n;
-    return { partition, committed: offset >= 0n ? offset : null, low, high };
+    const position = committed.get(partition);
+    const offset = position?.offset ?? -1n;
+    if (offset < 0n) return { partition, committed: null, low, high, settledAhead: 0 };
+    // Only offsets still stored and below the end wait, settled or not.
+    const settledAhead = decodeOffsetMap(Number(offset), position?.metadata)
+      .filter((settled) => settled >= low && settled < high).length;
+    return { partition, committed: offset, low, high, settledAhead };
   });
 }

@@ -215,13 +215,36 @@ export async function committedOffsets(
   groupId: string,
   topic: string,
 ): Promise<Map<number, bigint>> {
+  const positions = await committedPositions(brokers, groupId, topic);
+  return new Map([...positions].map(([partition, { offset }]) => [partition, offset]));
+}
+
+/** A group's committed position on one partition. */
+export interface CommittedPosition {
+  /** The next offset the group reads, or -1 where it committed nothing. */
+  offset: bigint;
+  /** The commit's metadata (our consumer's map of settled offsets beyond it), or null. */
+  metadata: string | null;
+}
+
+/** The positions `groupId` committed on each partition of `topic`, with their metadata. */
+export async function committedPositions(
+  brokers: readonly string[],
+  groupId: string,
+  topic: string,
+): Promise<Map<number, CommittedPosition>> {
   const admin = createKafka({ brokers, clientId: `${DEFAULTS.clientId}-admin` }).admin();
   await admin.connect();
   try {
     // A coordinator still loading (a broker just started) is waited for, as
     // long as kafkajs says so; when no broker names one, that is one line.
     const [entry] = await retryRetriable(() => admin.fetchOffsets({ groupId, topics: [topic] }));
-    return new Map(entry.partitions.map((p) => [p.partition, BigInt(p.offset)]));
+    return new Map(
+      entry.partitions.map((p) => [
+        p.partition,
+        { offset: BigInt(p.offset), metadata: p.metadata ?? null },
+      ]),
+    );
   } catch (err) {
     throw isCoordinatorNotFound(err) ? coordinatorNotFoundError(groupId, err) : err;
   } finally {
