@@ -91,6 +91,12 @@ export const DEFAULTS = deepFreeze({
     coordinatorRetryMs: 1000,
     /** How long after its last join a consumer waits for a group coordinator at most, in ms. */
     coordinatorPatienceMs: 120_000,
+    /**
+     * How long a stop waits for a consumer still joining its group to leave,
+     * in ms: it holds nothing, and a join can wait out a crashed member's
+     * session.
+     */
+    leaveWhileJoiningMs: 2000,
   },
   /** The order producer (`produce`, `produceOrders`). */
   producer: {

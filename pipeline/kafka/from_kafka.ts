@@ -200,6 +200,8 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
     let abandoned = false;
     let stopping = signal?.aborted ?? false;
     let inFlight = 0;
+    // Between a join's end and the next rebalance, the member holds its partitions.
+    let joined = false;
     let drained: (() => void) | undefined;
     // What the last assignment's `onAssignment` returned: awaited before a ledger opens.
     let assignmentReady: Promise<void> = Promise.resolve();
@@ -294,6 +296,7 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
     let rerun: ReturnType<typeof setTimeout> | undefined;
     const { GROUP_JOIN, CRASH, REBALANCING } = consumer.events;
     const removeJoin = consumer.on(GROUP_JOIN, (event) => {
+      joined = true;
       rejoin.joined();
       const assigned = Object.entries(event.payload.memberAssignment).map((
         [topic, partitions],
@@ -309,6 +312,7 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
     });
     // Before partitions move, commit what is settled, so the next owner repeats little.
     const removeRebalancing = consumer.on(REBALANCING, () => {
+      joined = false;
       starts.beforeJoin();
       ledgers.commitDue(onCommitError);
     });
@@ -350,7 +354,10 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
         clearInterval(committer);
         // Records still in flight after the drain timeout stay uncommitted.
         await ledgers.commitAll(onCommitError);
-        await consumer.disconnect();
+        const leaving = consumer.disconnect();
+        // A member still joining holds nothing to commit; its join may wait out
+        // a crashed member's session, so it leaves in the background.
+        await (joined ? leaving : withinMs(leaving, DEFAULTS.source.leaveWhileJoiningMs));
         await admin.disconnect();
         subscriber.complete();
       } catch (err) {
@@ -395,6 +402,14 @@ export function fromKafka(options: FromKafkaOptions): Observable<Delivery> {
         .finally(() => Promise.allSettled([consumer.disconnect(), admin.disconnect()]));
     };
   });
+}
+
+// `promise`, or nothing once `ms` have passed (it goes on unwatched).
+function withinMs(promise: Promise<unknown>, ms: number): Promise<unknown> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const passed = new Promise((resolve) => timer = setTimeout(resolve, ms));
+  promise.catch(() => {});
+  return Promise.race([promise, passed]).finally(() => clearTimeout(timer));
 }
 
 // A broker's refusal of the session timeout, as what to change.
