@@ -196,6 +196,34 @@ export function topicSpecs(topics: {
   return specs;
 }
 
+/**
+ * The first two roles in `topics` given one topic, or undefined when each
+ * role has its own (or none). The consumer reads the orders topic and the
+ * retry topic and writes the others: one topic in two roles would have the
+ * consumer read its own dead letters or snapshots, without end.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sharedTopic } from "./config.ts";
+ *
+ * assert.deepEqual(sharedTopic({ topic: "orders", dlqTopic: "orders" }), ["topic", "dlqTopic", "orders"]);
+ * assert.equal(sharedTopic({ topic: "orders", dlqTopic: "orders-dlq", statsTopic: undefined }), undefined);
+ * ```
+ */
+export function sharedTopic(
+  topics: Readonly<Record<string, string | undefined>>,
+): [string, string, string] | undefined {
+  const seen = new Map<string, string>();
+  for (const [role, topic] of Object.entries(topics)) {
+    if (topic === undefined) continue;
+    const first = seen.get(topic);
+    if (first !== undefined) return [first, role, topic];
+    seen.set(topic, role);
+  }
+  return undefined;
+}
+
 /** Describes one setting: its flag, its environment variable and its parser. */
 export interface Setting<T> {
   /** Environment variable consulted when the flag is absent. */

@@ -51,6 +51,34 @@ Deno.test("consume names a bad --ordering and ORDERING, with the modes it takes"
   );
 });
 
+Deno.test("consume refuses one topic in two roles (it would read its own dead letters), naming both flags", async () => {
+  for (
+    const [args, line] of [
+      [
+        ["--topic", "t", "--dlq-topic", "t"],
+        "consume: flag --dlq-topic must differ from --topic (t)",
+      ],
+      [
+        ["--stats-topic", "orders"],
+        "consume: flag --stats-topic must differ from --topic (orders)",
+      ],
+      [
+        ["--dlq-topic", "x", "--retry-topic", "x"],
+        "consume: flag --dlq-topic must differ from --retry-topic (x)",
+      ],
+      [
+        ["--stats-topic", "orders-dlq"],
+        "consume: flag --stats-topic must differ from --dlq-topic (orders-dlq)",
+      ],
+    ]
+  ) {
+    // No broker answers at this address: the check comes before any connection.
+    const { code, stderr } = await run("consume", ["--brokers", "127.0.0.1:1", ...args]);
+    equal(code, 2, stderr);
+    equal(stderr, line);
+  }
+});
+
 Deno.test("produce names a flag that lacks its value and exits 2", async () => {
   const { code, stderr } = await run("produce", ["--count"]);
   equal(code, 2);

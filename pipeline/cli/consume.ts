@@ -14,6 +14,7 @@ import {
   integer,
   name,
   parseDuration,
+  sharedTopic,
   topicSpecs,
 } from "../config.ts";
 import { consumeOrders } from "../consumer/order_consumer.ts";
@@ -176,8 +177,15 @@ export async function main(args: string[]): Promise<number> {
     throw new UsageError("consume: flag --status-interval must be above 0, such as 1s");
   }
   const retryTopic = config.maxRetryRounds > 0 ? config.retryTopic : undefined;
-  if (retryTopic === config.topic) {
-    throw new UsageError(`consume: flag --retry-topic must differ from --topic (${config.topic})`);
+  const shared = sharedTopic({
+    "--topic": config.topic,
+    "--retry-topic": retryTopic,
+    "--dlq-topic": config.dlqTopic,
+    "--stats-topic": config.statsTopic,
+  });
+  if (shared !== undefined) {
+    const [first, second, name] = shared;
+    throw new UsageError(`consume: flag ${second} must differ from ${first} (${name})`);
   }
   await requireBroker(config.brokers);
   await ensureTopics(

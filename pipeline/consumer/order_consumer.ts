@@ -19,7 +19,7 @@ import {
   throwError,
 } from "rxjs";
 import { createOrderDecoder } from "../avro/order_decoder.ts";
-import { DEFAULTS } from "../config.ts";
+import { DEFAULTS, sharedTopic } from "../config.ts";
 import { errorMessage } from "../errors.ts";
 import { fromKafka, type OffsetCommit } from "../kafka/from_kafka.ts";
 import type { Delivery, KafkaRecord } from "../kafka/kafka_record.ts";
@@ -248,8 +248,10 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
   if (!Number.isFinite(retryDelayMs) || retryDelayMs < 0) {
     throw new RangeError(`Cannot consume: 'retryDelayMs' must be >= 0 ms, got ${retryDelayMs}`);
   }
-  if (retryTopic !== undefined && retryTopic === topic) {
-    throw new RangeError(`Cannot consume: 'retryTopic' must differ from 'topic' (${topic})`);
+  const shared = sharedTopic({ topic, retryTopic, dlqTopic, statsTopic });
+  if (shared !== undefined) {
+    const [first, second, name] = shared;
+    throw new RangeError(`Cannot consume: '${second}' must differ from '${first}' (${name})`);
   }
   if (exactlyOnce && statsTopic === undefined) {
     throw new RangeError(
