@@ -358,10 +358,16 @@ export function brokerList(text: string): string[] {
   if (list.length === 0 || list.some((b) => !/^[^:\s]+:\d{1,5}$/.test(b))) {
     throw new Error("must be a comma-separated list of host:port");
   }
+  const badPort = list.find((b) => !(Number(b.slice(b.lastIndexOf(":") + 1)) <= 65535));
+  if (badPort !== undefined) throw new Error(`must name ports up to 65535 (${badPort})`);
   return list;
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+// The longest wait a timer takes (2^31 - 1 ms, about 24.8 days); a longer one
+// fires at once.
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Parses a duration such as `500ms`, `2s`, `1.5m` or `0` into milliseconds.
@@ -371,6 +377,7 @@ const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 
  * import assert from "node:assert/strict";
  * import { parseDuration } from "./config.ts";
  * assert.equal(parseDuration("2s"), 2000);
+ * assert.throws(() => parseDuration("600h"), /at most 596h/); // past what a timer waits
  * ```
  */
 export function parseDuration(text: string): number {
@@ -378,7 +385,15 @@ export function parseDuration(text: string): number {
   if (!match || (match[2] === undefined && Number(match[1]) !== 0)) {
     throw new Error("must be a duration such as 500ms, 2s or 1m (0 for none)");
   }
-  return Math.round(Number(match[1]) * UNITS[match[2] ?? "ms"]);
+  const ms = Math.round(Number(match[1]) * UNITS[match[2] ?? "ms"]);
+  if (ms > LONGEST_TIMER_MS) {
+    throw new Error(
+      `must be a duration of at most ${
+        formatDuration(Math.floor(LONGEST_TIMER_MS / 3_600_000) * 3_600_000)
+      }`,
+    );
+  }
+  return ms;
 }
 
 /**

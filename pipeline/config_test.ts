@@ -112,3 +112,15 @@ Deno.test("loadConfig() reads a setting with flag: false from the environment on
   });
   equal(config.secret, "from-env");
 });
+
+Deno.test("parseDuration() refuses a wait longer than a timer takes, which would fire at once", () => {
+  equal(parseDuration("596h"), 596 * 3_600_000);
+  for (const text of ["597h", "600h", "99999999h", "2147483648ms"]) {
+    throws(() => parseDuration(text), /must be a duration of at most 596h/, text);
+  }
+});
+
+Deno.test("brokerList() refuses a port above 65535, naming the address", () => {
+  deepEqual(brokerList("a:9092,b:65535"), ["a:9092", "b:65535"]);
+  throws(() => brokerList("a:9092,b:99999"), /ports up to 65535 \(b:99999\)/);
+});
