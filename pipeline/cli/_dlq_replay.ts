@@ -6,6 +6,12 @@ import {
   type ReplaySummary,
 } from "../replay/replay_dead_letters.ts";
 import { type DlqFilter, matches, toEntry } from "./_dlq_read.ts";
+import { terminalText } from "./_terminal_text.ts";
+
+// A field a producer wrote (an order id, a correlation id, a group or topic
+// from a header) is shown escaped and cut, as `dlq inspect` shows it.
+const FIELD_WIDTH = 64;
+const shown = (text: string | null) => text === null ? "-" : terminalText(text, FIELD_WIDTH);
 
 export type { ReplaySummary };
 
@@ -38,7 +44,7 @@ export function replay(options: ReplayOptions): Promise<ReplaySummary> {
     dryRun: options.dryRun,
     signal: options.signal,
     onEvent: (event) =>
-      write(json ? JSON.stringify(eventJson(event)) : eventText(event, maxReplays)),
+      write(json ? JSON.stringify(eventJson(event)) : replayEventText(event, maxReplays)),
   });
 }
 
@@ -48,15 +54,18 @@ function eventJson(event: ReplayEvent): Record<string, unknown> {
     : event;
 }
 
-function eventText(event: ReplayEvent, maxReplays: number): string {
-  if (event.type === "unreadable") return `unreadable ${event.dlq}: ${event.problem}`;
-  const who = `order ${event.orderId ?? "-"}  correlation ${event.correlationId ?? "-"}`;
+/** One replay event as a line for a terminal. */
+export function replayEventText(event: ReplayEvent, maxReplays: number): string {
+  if (event.type === "unreadable") {
+    return `unreadable ${event.dlq}: ${terminalText(event.problem, 2 * FIELD_WIDTH)}`;
+  }
+  const who = `order ${shown(event.orderId)}  correlation ${shown(event.correlationId)}`;
   if (event.type === "parked") {
     return `parked  ${event.dlq}  ${who}: already replayed ${event.replays} times (--max-replays ${maxReplays})`;
   }
   const verb = event.type === "would-send" ? "would send" : "sent";
-  const readers = event.group === null ? "every group" : `group ${event.group}`;
-  return `${verb}  ${event.dlq} -> ${event.to} (for ${readers})  ${who}  replay #${
+  const readers = event.group === null ? "every group" : `group ${shown(event.group)}`;
+  return `${verb}  ${event.dlq} -> ${shown(event.to)} (for ${readers})  ${who}  replay #${
     event.replays + 1
   }`;
 }
