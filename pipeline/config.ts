@@ -33,6 +33,11 @@ export const DEFAULTS = deepFreeze({
   brokers: ["localhost:9092"],
   /** Topic names (ARCHITECTURE.md, Topics). */
   topics: TOPICS,
+  /**
+   * How long a write waits for an unreachable broker, in ms: the producer's
+   * orders, and the consumer's dead letters, retry records and snapshots.
+   */
+  writeTimeoutMs: 300_000,
   /** The consumer group whose offsets and snapshots the pipeline keeps. */
   groupId: PIPELINE,
   /** Names a client in broker logs. */
@@ -70,8 +75,6 @@ export const DEFAULTS = deepFreeze({
     drainTimeoutMs: 10_000,
     /** How long the group waits for a silent member after a crash, in ms. */
     sessionTimeoutMs: 30_000,
-    /** How long a write to the DLQ, retry or stats topic waits for the broker, in ms. */
-    writeTimeoutMs: 300_000,
     /** Shortest time between two snapshots of the aggregate, in ms. */
     snapshotIntervalMs: 1000,
     /** How often the command's status line updates, in ms. */

@@ -1,5 +1,7 @@
 // Runs `deno task consume` as a child process, so tests can kill it as an
 // operator (or the OOM killer) would, and reads its JSON lines as they come.
+import { collectJsonLines } from "./_json_lines.ts";
+
 /** One line of `consume --json --print-outcomes`. */
 export interface ConsumeLine {
   type: "outcome" | "status" | "summary";
@@ -51,15 +53,9 @@ export function startConsumer(args: string[], denoFlags: readonly string[] = [])
   }).spawn();
   const lines: ConsumeLine[] = [];
   const waiters = new Set<() => void>();
-  const reading = (async () => {
-    let pending = "";
-    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-      const parts = (pending + chunk).split("\n");
-      pending = parts.pop() ?? "";
-      for (const line of parts) if (line.startsWith("{")) lines.push(JSON.parse(line));
-      for (const wake of waiters) wake();
-    }
-  })();
+  const reading = collectJsonLines(child.stdout, lines, () => {
+    for (const wake of waiters) wake();
+  });
   const stderr = new Response(child.stderr).text();
   return {
     lines,

@@ -14,7 +14,8 @@ import { ensureTopics } from "../pipeline/kafka/topics.ts";
 import type { Order } from "../pipeline/orders/order.ts";
 import { type ConsumeLine, outcomes, startConsumer } from "./_consumer_process.ts";
 import { writeRecords } from "./_kafka_helpers.ts";
-import { readAll } from "./_orders.ts";
+import { readAll, until } from "./_orders.ts";
+import { collectJsonLines } from "./_json_lines.ts";
 
 const ORDERS = 6000;
 const POISON_EVERY = 20;
@@ -180,5 +181,55 @@ Deno.test("SIGTERM while the consumer waits for a stopped broker ends the proces
     if (ended === undefined) consumer.kill("SIGKILL");
     assert.ok(ended !== undefined, `the process still ran ${STOP_BOUND_MS} ms after SIGTERM`);
     assert.ok(ended - signalledAt < STOP_BOUND_MS);
+  });
+});
+
+Deno.test("produce rides out a broker stopped for longer than the Kafka client's own retries: it says it waits, goes on, and every order is stored once", async () => {
+  await withOwnBroker("produce", async (broker) => {
+    const brokers = [broker.current.brokers];
+    const topic = broker.args[1].split("=")[1];
+    const count = 1500;
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        new URL("../pipeline/cli/produce.ts", import.meta.url).pathname,
+        `--count=${count}`,
+        "--interval=10ms",
+        "--json",
+        `--topic=${topic}`,
+        `--brokers=${brokers.join(",")}`,
+      ],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const lines: Array<{ type: string; sent: number }> = [];
+    const reading = collectJsonLines(child.stdout, lines);
+    const stderr = new Response(child.stderr).text();
+    await until(() => (lines.at(-1)?.sent ?? 0) >= 100, "the first 100 orders", 60_000);
+    await broker.current.stop();
+    // kafkajs gives up on its own after about 20 s of refused connections.
+    await new Promise((resolve) => setTimeout(resolve, 25_000));
+    await broker.restart();
+
+    const { code } = await child.status;
+    await reading;
+    const said = await stderr;
+    assert.equal(code, 0, said);
+    assert.match(
+      said,
+      /^produce: waiting for the broker since \S+ \(.*ECONNREFUSED.*\); trying for up to 5m$/m,
+    );
+    assert.match(said, /^produce: the broker answers again$/m);
+    assert.deepEqual(lines.at(-1), {
+      ...lines.at(-1),
+      type: "summary",
+      sent: count,
+    });
+    const stored = await readAll(brokers, topic);
+    const keys = new Set(stored.map((r) => new TextDecoder().decode(r.key!)));
+    assert.equal(keys.size, count, "every order is stored");
+    assert.equal(stored.length, count, "none twice");
   });
 });

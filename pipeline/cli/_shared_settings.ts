@@ -1,6 +1,14 @@
 // The settings several commands share, each defined once: its flag, its
 // environment variable, its parser and its default (from DEFAULTS).
-import { boolean, brokerList, DEFAULTS, integer, name, type Setting } from "../config.ts";
+import {
+  boolean,
+  brokerList,
+  DEFAULTS,
+  integer,
+  name,
+  parseDuration,
+  type Setting,
+} from "../config.ts";
 
 /** Pick what a command has: `const { brokers, topic } = SHARED_SETTINGS`. */
 export const SHARED_SETTINGS = {
@@ -13,4 +21,5 @@ export const SHARED_SETTINGS = {
   seed: { env: "SEED", default: undefined, parse: integer(0) } as Setting<number | undefined>,
   json: { default: false, parse: boolean },
   maxReplays: { default: DEFAULTS.replay.maxReplays, parse: integer(0) },
+  writeTimeout: { env: "WRITE_TIMEOUT", default: DEFAULTS.writeTimeoutMs, parse: parseDuration },
 } satisfies Record<string, Setting<unknown>>;

@@ -47,7 +47,7 @@ Deno.test("consume --help names the defaults of DEFAULTS", async () => {
   assert.match(line(text, "--backoff"), new RegExp(`\\(${formatDuration(consumer.backoffMs)}\\)$`));
   assert.match(line(text, "--fail-rate"), new RegExp(`\\(${consumer.failRate}\\)$`));
   assert.ok(text.includes(`[MAX_IN_FLIGHT_TOTAL] (${consumer.maxInFlightTotal})`));
-  assert.ok(text.includes(`[WRITE_TIMEOUT] (${formatDuration(consumer.writeTimeoutMs)})`));
+  assert.ok(text.includes(`[WRITE_TIMEOUT] (${formatDuration(DEFAULTS.writeTimeoutMs)})`));
 });
 
 Deno.test("produce, demo, dashboard and dlq --help name the defaults of DEFAULTS", async () => {

@@ -93,7 +93,7 @@ Flags (environment variable in brackets):
 } after that, whatever the broker does
   --write-timeout DURATION  how long a write to the DLQ, retry or stats topic waits
                         for an unreachable broker before the consumer stops [WRITE_TIMEOUT] (${
-  show(CONSUMER.writeTimeoutMs)
+  show(DEFAULTS.writeTimeoutMs)
 })
   --session-timeout DURATION  how soon the group reassigns a crashed member's partitions (${
   show(CONSUMER.sessionTimeoutMs)
@@ -110,7 +110,7 @@ const IDLE_NOTICE_MS = 30_000;
 
 /** Runs the command; resolves to the exit code. */
 export async function main(args: string[]): Promise<number> {
-  const { brokers, topic, group, dlqTopic, statsTopic, seed, json } = SHARED_SETTINGS;
+  const { brokers, topic, group, dlqTopic, statsTopic, seed, json, writeTimeout } = SHARED_SETTINGS;
   const config = readConfig("consume", args, HELP, {
     brokers,
     topic,
@@ -156,7 +156,7 @@ export async function main(args: string[]): Promise<number> {
       parse: integer(1, 50_000),
     },
     drainTimeout: { default: CONSUMER.drainTimeoutMs, parse: parseDuration },
-    writeTimeout: { env: "WRITE_TIMEOUT", default: CONSUMER.writeTimeoutMs, parse: parseDuration },
+    writeTimeout,
     // Kafka's own bounds are 6s to 30m unless a broker sets others; under 1s
     // no heartbeat could keep a member in its group.
     sessionTimeout: { default: CONSUMER.sessionTimeoutMs, parse: durationWithin(1000, 1_800_000) },

@@ -23,6 +23,8 @@ import { runCommand, VERBOSE_HELP } from "../command/run_command.ts";
 import { applySecurity, SECURITY_HELP, SECURITY_SETTINGS } from "../kafka/security_flags.ts";
 import { SHARED_SETTINGS } from "./_shared_settings.ts";
 import { stopOnSignals } from "./_signals.ts";
+import { brokerWait } from "./_status.ts";
+import { errorMessage } from "../errors.ts";
 
 const { producer: PRODUCER } = DEFAULTS;
 
@@ -43,6 +45,10 @@ Flags (environment variable in brackets):
   --seed N              seed orders and bad messages [SEED]
   --batch-size N        records per request at --interval 0 (${PRODUCER.batchSize})
   --schema-version V    order schema to write as Avro single-object messages: 1 or ${LATEST_ORDER_VERSION} (${LATEST_ORDER_VERSION})
+  --write-timeout DURATION  how long a send waits for an unreachable broker
+                        before produce stops [WRITE_TIMEOUT] (${
+  formatDuration(DEFAULTS.writeTimeoutMs)
+})
   --json                one JSON line per update even on a terminal
 ${VERBOSE_HELP}
   -h, --help            show this help
@@ -50,7 +56,7 @@ ${SECURITY_HELP}`;
 
 /** Runs the command; resolves to the exit code. */
 export async function main(args: string[]): Promise<number> {
-  const { brokers, topic, seed, json } = SHARED_SETTINGS;
+  const { brokers, topic, seed, json, writeTimeout } = SHARED_SETTINGS;
   const config = readConfig("produce", args, HELP, {
     count: { default: Infinity, parse: integer(1) },
     interval: { env: "PRODUCE_INTERVAL", default: PRODUCER.intervalMs, parse: parseDuration },
@@ -60,6 +66,7 @@ export async function main(args: string[]): Promise<number> {
     seed,
     batchSize: { default: PRODUCER.batchSize, parse: integer(1, 100_000) },
     schemaVersion: { default: LATEST_ORDER_VERSION, parse: integer(1, LATEST_ORDER_VERSION) },
+    writeTimeout,
     json,
     ...SECURITY_SETTINGS,
   });
@@ -86,6 +93,29 @@ export async function main(args: string[]): Promise<number> {
       write(JSON.stringify({ type: "progress", sent: p.sent, valid: p.valid, bad: p.bad }) + "\n");
     }
   };
+  const writeSummary = () => {
+    const seconds = (performance.now() - started) / 1000;
+    const mean = last && last.valid > 0 ? last.validSum / last.valid : null;
+    if (live) {
+      write(
+        `\nSent ${last?.sent ?? 0} messages (${last?.bad ?? 0} bad) to ${config.topic} in ${
+          seconds.toFixed(1)
+        } s; mean price of valid orders ${mean === null ? "-" : mean.toFixed(2)}\n`,
+      );
+    } else {
+      write(
+        JSON.stringify({
+          type: "summary",
+          sent: last?.sent ?? 0,
+          valid: last?.valid ?? 0,
+          bad: last?.bad ?? 0,
+          validSum: last?.validSum ?? 0,
+          mean,
+          seconds: Number(seconds.toFixed(3)),
+        }) + "\n",
+      );
+    }
+  };
   try {
     await lastValueFrom(
       produceOrders({
@@ -99,6 +129,17 @@ export async function main(args: string[]): Promise<number> {
         schemaVersion: config.schemaVersion,
         run: runPrefix(),
         signal: stop.signal,
+        writeTimeoutMs: config.writeTimeout,
+        onBrokerWait: (since, error) => {
+          if (live) write("\n");
+          console.error(
+            since === undefined
+              ? "produce: the broker answers again"
+              : `produce: ${brokerWait(since)} (${errorMessage(error)}); trying for up to ${
+                formatDuration(config.writeTimeout)
+              }`,
+          );
+        },
       }).pipe(
         tap((p) => last = p),
         throttleTime(config.interval >= 500 ? 0 : 250, undefined, {
@@ -109,30 +150,14 @@ export async function main(args: string[]): Promise<number> {
       ),
       { defaultValue: undefined },
     );
+  } catch (err) {
+    // What the broker acknowledged before the failure, then the failure's one line.
+    writeSummary();
+    throw err;
   } finally {
     stop.dispose();
   }
-  const seconds = (performance.now() - started) / 1000;
-  const mean = last && last.valid > 0 ? last.validSum / last.valid : null;
-  if (live) {
-    write(
-      `\nSent ${last?.sent ?? 0} messages (${last?.bad ?? 0} bad) to ${config.topic} in ${
-        seconds.toFixed(1)
-      } s; mean price of valid orders ${mean === null ? "-" : mean.toFixed(2)}\n`,
-    );
-  } else {
-    write(
-      JSON.stringify({
-        type: "summary",
-        sent: last?.sent ?? 0,
-        valid: last?.valid ?? 0,
-        bad: last?.bad ?? 0,
-        validSum: last?.validSum ?? 0,
-        mean,
-        seconds: Number(seconds.toFixed(3)),
-      }) + "\n",
-    );
-  }
+  writeSummary();
   return 0;
 }
 

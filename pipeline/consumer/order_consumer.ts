@@ -171,7 +171,7 @@ export interface ConsumeOrdersOptions {
   /**
    * How long a write to the DLQ, retry or stats topic may wait for the broker
    * (retrying with backoff) before the consumer stops, in ms.
-   * @default DEFAULTS.consumer.writeTimeoutMs
+   * @default DEFAULTS.writeTimeoutMs
    */
   writeTimeoutMs?: number;
   /**
@@ -230,7 +230,7 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     retryGroupId = `${groupId}-retry`,
     retryDelayMs = CONSUMER.retryDelayMs,
     maxRetryRounds = CONSUMER.maxRetryRounds,
-    writeTimeoutMs = CONSUMER.writeTimeoutMs,
+    writeTimeoutMs = DEFAULTS.writeTimeoutMs,
     onBrokerWait,
   } = options;
   if (!ORDERINGS.includes(ordering)) {

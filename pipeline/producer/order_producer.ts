@@ -12,7 +12,6 @@ import {
   defer,
   EMPTY,
   finalize,
-  from,
   fromEvent,
   interval,
   map,
@@ -25,6 +24,7 @@ import {
 import { LATEST_ORDER_VERSION } from "../avro/order_schemas.ts";
 import { createOrderEncoder } from "../avro/order_encoder.ts";
 import { toCents } from "../operators/aggregate.ts";
+import { retryWrites } from "../operators/retry_writes.ts";
 import { CORRELATION_ID } from "../headers.ts";
 import { createProducer, type KafkaSink, type OutboundRecord } from "../kafka/kafka_producer.ts";
 import type { Order } from "../orders/order.ts";
@@ -54,6 +54,14 @@ export interface ProduceOrdersOptions {
   signal?: AbortSignal;
   /** The order schema version to write, as a single-object message. @default LATEST_ORDER_VERSION */
   schemaVersion?: number;
+  /**
+   * How long a send waits for an unreachable broker (retried with backoff)
+   * before the Observable fails with a `WriteTimeoutError`, in ms.
+   * @default DEFAULTS.writeTimeoutMs
+   */
+  writeTimeoutMs?: number;
+  /** Told when sends start waiting for the broker (`since`, with why), and when they no longer do (`undefined`). */
+  onBrokerWait?: (since: number | undefined, error?: unknown) => void;
   /**
    * The process's producer, when it has one (the dashboard); the caller
    * disconnects it. @default a producer of its own, disconnected when the
@@ -102,6 +110,8 @@ export function produceOrders(options: ProduceOrdersOptions): Observable<Produce
     signal,
     schemaVersion = LATEST_ORDER_VERSION,
     producer: shared,
+    writeTimeoutMs = DEFAULTS.writeTimeoutMs,
+    onBrokerWait,
   } = options;
   if (count !== Infinity && (!Number.isInteger(count) || count < 0)) {
     throw new RangeError(`Cannot produce: 'count' must be a whole number >= 0, got ${count}`);
@@ -140,8 +150,18 @@ export function produceOrders(options: ProduceOrdersOptions): Observable<Produce
       const order = makeOrder(n, random, { run });
       return { record: record(order.orderId, codec.encode(order), codec.headers), order };
     };
+    // A broker outage is waited out, with backoff, for up to writeTimeoutMs;
+    // a batch sent again after a lost acknowledgement may be stored twice.
+    const patience = retryWrites({
+      timeoutMs: writeTimeoutMs,
+      onWaiting: (since, error) => onBrokerWait?.(since, error),
+      onWaitOver: () => onBrokerWait?.(undefined),
+    });
     const send = (made: Made[]) =>
-      from(producer.send(topic, made.map((m) => m.record))).pipe(map(() => made));
+      defer(() => producer.send(topic, made.map((m) => m.record))).pipe(
+        patience,
+        map(() => made),
+      );
 
     const stop$ = signal ? fromEvent(signal, "abort") : EMPTY;
     const batches$ = intervalMs === 0
