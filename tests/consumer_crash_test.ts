@@ -5,6 +5,7 @@ import { produceOrders } from "../pipeline/producer/order_producer.ts";
 import { createTopic } from "./_kafka_helpers.ts";
 import { outcomes, SLOW_DRAIN_ARGS, startConsumer } from "./_consumer_process.ts";
 import { testBrokers, uniqueTopic } from "./_shared_broker.ts";
+import { until } from "./_orders.ts";
 
 const ORDERS = 6000;
 
@@ -14,7 +15,9 @@ async function setUp(label: string) {
   const dlqTopic = uniqueTopic(`${label}-dlq`);
   await createTopic(brokers, topic, 3);
   await createTopic(brokers, dlqTopic, 1);
-  await lastValueFrom(produceOrders({ brokers, topic, count: ORDERS, intervalMs: 0, seed: 21 }));
+  const produced = await lastValueFrom(
+    produceOrders({ brokers, topic, count: ORDERS, intervalMs: 0, seed: 21 }),
+  );
   const args = [
     `--brokers=${brokers.join(",")}`,
     `--topic=${topic}`,
@@ -25,7 +28,7 @@ async function setUp(label: string) {
     // A graceful stop finishes what is in flight; a small window keeps it mid-stream.
     "--max-in-flight=20",
   ];
-  return { brokers, topic, dlqTopic, groupId: `${topic}-g`, args };
+  return { brokers, topic, dlqTopic, groupId: `${topic}-g`, args, produced };
 }
 
 const processedIds = (lines: ReturnType<typeof outcomes>) =>
@@ -35,10 +38,15 @@ const allIds = () =>
   new Set(Array.from({ length: ORDERS }, (_, i) => `ORD-${String(i + 1).padStart(4, "0")}`));
 
 Deno.test("a consumer killed with SIGKILL mid-stream and restarted leaves no order unprocessed and none dead-lettered", async () => {
-  const { brokers, dlqTopic, args } = await setUp("sigkill");
+  const { brokers, topic, dlqTopic, groupId, args, produced } = await setUp("sigkill");
 
   const first = startConsumer(args);
   await first.waitFor((lines) => outcomes(lines).length >= 100);
+  // A commit (and the snapshot it follows) is in before the kill.
+  await until(
+    async () => [...(await committedOffsets(brokers, groupId, topic)).values()].some((o) => o > 0n),
+    "a first commit",
+  );
   first.kill("SIGKILL");
   await first.finished();
   const firstRun = processedIds(outcomes(first.lines));
@@ -52,6 +60,11 @@ Deno.test("a consumer killed with SIGKILL mid-stream and restarted leaves no ord
   });
   second.kill("SIGINT");
   equal(await second.finished(), 0, "the restarted consumer stops cleanly");
+  // Its average is the group's: every order counted once, whichever run processed it.
+  const summary = second.lines.find((l) => l.type === "summary");
+  equal(summary?.count, ORDERS, JSON.stringify(summary));
+  equal(Math.round(Number(summary?.sum) * 100), produced.validSumCents);
+  ok(Number(summary?.processed) < ORDERS, "the second run processed only what was left");
 
   deepEqual(seen, allIds(), "every order was processed by one run or the other");
   const everything = [...outcomes(first.lines), ...outcomes(second.lines)];

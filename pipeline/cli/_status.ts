@@ -1,6 +1,7 @@
 // How the consumer reports itself: a live line on a terminal, JSON lines for
 // machines, and a summary at the end.
 import type { ConsumerStats } from "../consumer/consumer_stats.ts";
+import type { Aggregate } from "../operators/aggregate.ts";
 
 const money = (n: number | null) => n === null ? "-" : n.toFixed(2);
 
@@ -13,9 +14,12 @@ export function brokerWait(since: number): string {
  * One status update: a readable line when `live`, else a JSON line. While a
  * write waits for the broker (`waitingSince`), the line says so first; before
  * the first record settled, `stats` is undefined and that is all it says.
+ * The counts are this run's; the average, its count, sum, min and max are
+ * `running`, the group's running aggregate (see `runningAggregate`).
  */
 export function formatStatus(
   stats: ConsumerStats | undefined,
+  running: Aggregate,
   lag: Readonly<Record<number, number>>,
   elapsedMs: number,
   live: boolean,
@@ -32,11 +36,11 @@ export function formatStatus(
       type: "status",
       waiting: waiting ?? null,
       processed: stats.processed,
-      average: stats.aggregate.average,
-      count: stats.aggregate.count,
-      sum: stats.aggregate.sum,
-      min: stats.aggregate.min,
-      max: stats.aggregate.max,
+      average: running.average,
+      count: running.count,
+      sum: running.sum,
+      min: running.min,
+      max: running.max,
       retried: stats.retried,
       deadLettered: stats.deadLettered,
       deadLetteredByClass: stats.deadLetteredByClass,
@@ -46,16 +50,17 @@ export function formatStatus(
     });
   }
   return `${waiting ? `${waiting}  ` : ""}processed ${stats.processed}  average ${
-    money(stats.aggregate.average)
+    money(running.average)
   }  ` +
     `retries ${stats.retried}  to retry topic ${stats.sentToRetry}  ` +
     `dead-lettered ${stats.deadLettered}  lag ${totalLag}  ` +
     `${Math.round(rate)}/s`;
 }
 
-/** The closing summary. */
+/** The closing summary: this run's counts, and the group's running aggregate `running`. */
 export function formatSummary(
   stats: ConsumerStats | undefined,
+  running: Aggregate,
   elapsedMs: number,
   live: boolean,
 ): string {
@@ -65,8 +70,9 @@ export function formatSummary(
     return JSON.stringify({
       type: "summary",
       processed: s?.processed ?? 0,
-      average: s?.aggregate.average ?? null,
-      sum: s?.aggregate.sum ?? 0,
+      average: running.average,
+      count: running.count,
+      sum: running.sum,
       retried: s?.retried ?? 0,
       deadLettered: s?.deadLettered ?? 0,
       deadLetteredByClass: s?.deadLetteredByClass ?? { poison: 0, permanent: 0, transient: 0 },
@@ -79,8 +85,8 @@ export function formatSummary(
   return [
     `Summary after ${seconds.toFixed(1)} s:`,
     `  processed      ${s.processed}`,
-    `  average price  ${money(s.aggregate.average)} (min ${money(s.aggregate.min)}, max ${
-      money(s.aggregate.max)
+    `  average price  ${money(running.average)} (min ${money(running.min)}, max ${
+      money(running.max)
     })`,
     `  retries        ${s.retried}`,
     `  to retry topic ${s.sentToRetry}`,

@@ -36,6 +36,8 @@ import { SHARED_SETTINGS } from "./_shared_settings.ts";
 import { quietRepeats } from "./_repeats.ts";
 import { stopOnSignals } from "./_signals.ts";
 import { brokerWait, formatStatus, formatSummary } from "./_status.ts";
+import { runningAggregate } from "./_running_aggregate.ts";
+import type { StatsSnapshot } from "../consumer/stats_snapshot.ts";
 
 const { consumer: CONSUMER, topics: TOPICS } = DEFAULTS;
 
@@ -197,6 +199,10 @@ export async function main(args: string[]): Promise<number> {
       stats: config.statsTopic,
     }),
   );
+  // The group's snapshots, read on assignment: the running average counts
+  // what they counted before this run.
+  let before: ReadonlyMap<string, StatsSnapshot> = new Map();
+  const runningTopics = { orders: config.topic, retry: retryTopic };
   const live = Deno.stdout.isTerminal() && !config.json;
   const encoder = new TextEncoder();
   const write = (text: string) => Deno.stdout.writeSync(encoder.encode(text));
@@ -318,6 +324,7 @@ export async function main(args: string[]): Promise<number> {
             partitions.join(", ")
           } of ${config.topic}`,
       ),
+    onStartSnapshots: (snapshots) => before = snapshots,
     onLag: (partition, n) => {
       lag[partition] = n;
       metrics.observeLag(partition, n);
@@ -344,7 +351,15 @@ export async function main(args: string[]): Promise<number> {
   );
 
   function showStatus(stats: ConsumerStats | undefined) {
-    const status = formatStatus(stats, lag, performance.now() - started, live, waitingSince);
+    const running = runningAggregate(stats, before, runningTopics);
+    const status = formatStatus(
+      stats,
+      running,
+      lag,
+      performance.now() - started,
+      live,
+      waitingSince,
+    );
     write(live ? `\r\x1b[2K${status}` : `${status}\n`);
   }
   const updates = stats$.pipe(auditTime(config.statusInterval)).subscribe(showStatus);
@@ -356,7 +371,8 @@ export async function main(args: string[]): Promise<number> {
     stop.dispose();
     await metricsServer?.shutdown();
     if (live) write("\n");
-    const summary = formatSummary(last, performance.now() - started, live);
+    const running = runningAggregate(last, before, runningTopics);
+    const summary = formatSummary(last, running, performance.now() - started, live);
     write(`${summary}\n`);
   }
   return 0;

@@ -119,7 +119,8 @@ export async function main(args: string[]): Promise<number> {
     }).pipe(tap((s) => last = s), share());
     const consumed = lastValueFrom(stats$, { defaultValue: undefined });
     const showStatus = (s: ConsumerStats) => {
-      const status = formatStatus(s, {}, performance.now() - started, true);
+      // A fresh group: what this run folded is the running aggregate.
+      const status = formatStatus(s, s.aggregate, {}, performance.now() - started, true);
       if (live) Deno.stdout.writeSync(new TextEncoder().encode(`\r\x1b[2K${status}`));
       else say(status);
     };

@@ -47,6 +47,7 @@ import { leaveToOwners, takeOwnRecords } from "./own_records.ts";
 import { loadLatestSnapshots } from "./load_latest_snapshots.ts";
 import { type CoveredStart, createPartitionStarts } from "./partition_starts.ts";
 import { createSnapshotPublisher, type SnapshotPublisher } from "./stats_snapshots.ts";
+import type { StatsSnapshot } from "./stats_snapshot.ts";
 
 export type { CoveredStart, OutcomeReport, RetryOwner };
 
@@ -138,6 +139,12 @@ export interface ConsumeOrdersOptions {
    */
   onCoveredStart?: (start: CoveredStart) => void;
   /**
+   * Told the group's latest snapshots (keyed `<topic>:<partition>`) each time
+   * they are read, on assignment: what the group counted before this run, for
+   * a running average over all of it. Needs `statsTopic`.
+   */
+  onStartSnapshots?: (snapshots: ReadonlyMap<string, StatsSnapshot>) => void;
+  /**
    * The retry topic (as many partitions as `topic`). When set, a transient
    * failure that outlasts the in-process retries goes there, due
    * `retryDelayMs` later, instead of to the DLQ, and this consumer also
@@ -223,6 +230,7 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     onSnapshotError,
     onCommitError,
     onCoveredStart,
+    onStartSnapshots,
     retryTopic,
     onForeignRounds,
     onForeignReplays,
@@ -303,7 +311,11 @@ export function consumeOrders(options: ConsumeOrdersOptions): Observable<Consume
     };
     // Each partition starts from its latest snapshot, and skips what it covers.
     const starts = statsTopic === undefined ? undefined : createPartitionStarts({
-      load: () => loadLatestSnapshots({ brokers, statsTopic, groupId }),
+      load: async () => {
+        const loaded = await loadLatestSnapshots({ brokers, statsTopic, groupId });
+        onStartSnapshots?.(loaded);
+        return loaded;
+      },
       onError: onSnapshotError,
       onCoveredStart,
     });
