@@ -37,6 +37,7 @@ import { quietRepeats } from "./_repeats.ts";
 import { stopOnSignals } from "./_signals.ts";
 import { brokerWait, formatStatus, formatSummary } from "./_status.ts";
 import { runningAggregate } from "./_running_aggregate.ts";
+import { isRebalanceRefusal } from "../kafka/rebalance_refusal.ts";
 import type { StatsSnapshot } from "../consumer/stats_snapshot.ts";
 
 const { consumer: CONSUMER, topics: TOPICS } = DEFAULTS;
@@ -286,7 +287,12 @@ export async function main(args: string[]): Promise<number> {
       // stops the consumer as a dead letter would; anything else is tried
       // again with the next snapshot.
       if (errorClass(err) === "fatal") snapshotFailed.error(err);
-      else sayOnce(`stats snapshot: ${errorMessage(err)}`);
+      else if (isRebalanceRefusal(err)) {
+        sayOnce(
+          "stats snapshot: a commit came as the group rebalanced and was refused " +
+            `(${errorMessage(err)}): the partitions' owners after the rebalance commit them`,
+        );
+      } else sayOnce(`stats snapshot: ${errorMessage(err)}`);
     },
     // The retry topic is shared: another group's rounds are passed over, said once per owner.
     onForeignRounds: ({ group, topic }) =>
