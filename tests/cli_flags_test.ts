@@ -1,4 +1,5 @@
 import { equal } from "node:assert/strict";
+import { testBrokers, uniqueTopic } from "./_shared_broker.ts";
 
 async function run(cli: string, args: string[], env: Record<string, string> = {}) {
   const path = new URL(`../pipeline/cli/${cli}.ts`, import.meta.url).pathname;
@@ -104,4 +105,32 @@ Deno.test("broker start without Java on PATH says what to install in one line an
     stderr,
     "broker: Java was not found on PATH: install Java 17 or later (Debian: apt-get install openjdk-17-jre-headless) or set KAFKA_BROKERS",
   );
+});
+
+Deno.test("dashboard and consume name the flag of a port another process listens on, in one line", async () => {
+  const brokers = (await testBrokers()).join(",");
+  const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = taken.addr as Deno.NetAddr;
+  try {
+    for (
+      const [cli, args, flag] of [
+        ["dashboard", ["--port", String(port)], "--port"],
+        [
+          "consume",
+          ["--metrics-port", String(port), "--topic", uniqueTopic("port")],
+          "--metrics-port",
+        ],
+      ] as const
+    ) {
+      const { code, stderr } = await run(cli, ["--brokers", brokers, ...args]);
+      equal(code, 1, stderr);
+      equal(
+        stderr.split("\n").at(-1),
+        `${cli}: cannot listen on 127.0.0.1:${port} (flag ${flag}): another process listens there; ` +
+          "choose another port, or 0 for any free one",
+      );
+    }
+  } finally {
+    taken.close();
+  }
 });

@@ -11,6 +11,7 @@ Deno.test("replayEventText() escapes and cuts what a producer wrote, as dlq insp
     correlationId: "c\u0000d",
     replays: 0,
   }, 3);
+  // deno-lint-ignore no-control-regex -- control characters are what must not be there
   assert.ok(!/[\u0000-\u001f\u202e]/.test(line), JSON.stringify(line));
   assert.match(
     line,

@@ -38,6 +38,7 @@ import { stopOnSignals } from "./_signals.ts";
 import { brokerWait, formatStatus, formatSummary } from "./_status.ts";
 import { runningAggregate } from "./_running_aggregate.ts";
 import { isRebalanceRefusal } from "../kafka/rebalance_refusal.ts";
+import { listenError } from "../command/listen_error.ts";
 import type { StatsSnapshot } from "../consumer/stats_snapshot.ts";
 
 const { consumer: CONSUMER, topics: TOPICS } = DEFAULTS;
@@ -237,12 +238,21 @@ export async function main(args: string[]): Promise<number> {
   const metrics = createConsumerMetrics();
   let health = { ok: true, detail: "consuming" };
   let waitingSince: number | undefined;
-  const metricsServer = config.metricsPort === undefined ? undefined : Deno.serve({
-    port: config.metricsPort,
-    hostname: config.metricsHost,
-    onListen: ({ hostname, port }) =>
-      console.error(`consume: metrics at http://${hostname}:${port}/metrics`),
-  }, createMetricsApp({ registry: metrics.registry, health: () => health }).fetch);
+  const serveMetrics = (port: number) => {
+    try {
+      return Deno.serve({
+        port,
+        hostname: config.metricsHost,
+        onListen: ({ hostname, port }) =>
+          console.error(`consume: metrics at http://${hostname}:${port}/metrics`),
+      }, createMetricsApp({ registry: metrics.registry, health: () => health }).fetch);
+    } catch (err) {
+      throw listenError(err, "--metrics-port", config.metricsHost, port);
+    }
+  };
+  const metricsServer = config.metricsPort === undefined
+    ? undefined
+    : serveMetrics(config.metricsPort);
 
   const snapshotFailed = new Subject<never>();
   const stats$ = consumeOrders({

@@ -6,6 +6,7 @@
  */
 import { DEFAULTS, integer } from "../config.ts";
 import { requireBroker } from "../kafka/require_broker.ts";
+import { listenError } from "../command/listen_error.ts";
 import { readConfig } from "../command/read_config.ts";
 import { runCommand, VERBOSE_HELP } from "../command/run_command.ts";
 import { applySecurity, SECURITY_HELP, SECURITY_SETTINGS } from "../kafka/security_flags.ts";
@@ -63,20 +64,26 @@ export async function main(args: string[]): Promise<number> {
   applySecurity(config);
   await requireBroker(config.brokers);
   const stop = stopOnSignals("dashboard", { exit: Deno.exit });
-  const dashboard = serveDashboard({
-    brokers: config.brokers,
-    host: config.host,
-    port: config.port,
-    groupId: config.group,
-    allowedHosts: config.allowedHost,
-    maxReplays: config.maxReplays,
-    topics: {
-      orders: config.topic,
-      retry: config.retryTopic,
-      dlq: config.dlqTopic,
-      stats: config.statsTopic,
-    },
-  });
+  let dashboard;
+  try {
+    dashboard = serveDashboard({
+      brokers: config.brokers,
+      host: config.host,
+      port: config.port,
+      groupId: config.group,
+      allowedHosts: config.allowedHost,
+      maxReplays: config.maxReplays,
+      topics: {
+        orders: config.topic,
+        retry: config.retryTopic,
+        dlq: config.dlqTopic,
+        stats: config.statsTopic,
+      },
+    });
+  } catch (err) {
+    stop.dispose();
+    throw listenError(err, "--port", config.host, config.port);
+  }
   console.log(`Dashboard at ${dashboard.url}`);
   if (dashboard.token) {
     console.log(`Every data request needs the token ${dashboard.token} (it is in the link above)`);
