@@ -15,13 +15,14 @@ export function brokerWait(since: number): string {
  * write waits for the broker (`waitingSince`), the line says so first; before
  * the first record settled, `stats` is undefined and that is all it says.
  * The counts are this run's; the average, its count, sum, min and max are
- * `running`, the group's running aggregate (see `runningAggregate`).
+ * `running`, the group's running aggregate (see `runningAggregate`);
+ * `ratePerSecond` is the recent rate (see `RecentRate`).
  */
 export function formatStatus(
   stats: ConsumerStats | undefined,
   running: Aggregate,
   lag: Readonly<Record<number, number>>,
-  elapsedMs: number,
+  ratePerSecond: number,
   live: boolean,
   waitingSince?: number,
 ): string {
@@ -30,7 +31,6 @@ export function formatStatus(
     return live ? waiting ?? "" : JSON.stringify({ type: "status", waiting: waiting ?? null });
   }
   const totalLag = Object.values(lag).reduce((a, b) => a + b, 0);
-  const rate = stats.processed / Math.max(elapsedMs / 1000, 0.001);
   if (!live) {
     return JSON.stringify({
       type: "status",
@@ -46,7 +46,7 @@ export function formatStatus(
       deadLetteredByClass: stats.deadLetteredByClass,
       sentToRetry: stats.sentToRetry,
       lag,
-      ratePerSecond: Math.round(rate),
+      ratePerSecond: Math.round(ratePerSecond),
     });
   }
   return `${waiting ? `${waiting}  ` : ""}processed ${stats.processed}  average ${
@@ -54,7 +54,7 @@ export function formatStatus(
   }  ` +
     `retries ${stats.retried}  to retry topic ${stats.sentToRetry}  ` +
     `dead-lettered ${stats.deadLettered}  lag ${totalLag}  ` +
-    `${Math.round(rate)}/s`;
+    `${Math.round(ratePerSecond)}/s`;
 }
 
 /** The closing summary: this run's counts, and the group's running aggregate `running`. */

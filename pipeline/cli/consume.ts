@@ -37,6 +37,7 @@ import { quietRepeats } from "./_repeats.ts";
 import { stopOnSignals } from "./_signals.ts";
 import { brokerWait, formatStatus, formatSummary } from "./_status.ts";
 import { runningAggregate } from "./_running_aggregate.ts";
+import { RecentRate } from "./_recent_rate.ts";
 import { isRebalanceRefusal } from "../kafka/rebalance_refusal.ts";
 import { listenError } from "../command/listen_error.ts";
 import type { StatsSnapshot } from "../consumer/stats_snapshot.ts";
@@ -366,16 +367,11 @@ export async function main(args: string[]): Promise<number> {
     share(),
   );
 
+  const recentRate = new RecentRate();
   function showStatus(stats: ConsumerStats | undefined) {
     const running = runningAggregate(stats, before, runningTopics);
-    const status = formatStatus(
-      stats,
-      running,
-      lag,
-      performance.now() - started,
-      live,
-      waitingSince,
-    );
+    const rate = recentRate.sample(stats?.processed ?? 0, performance.now());
+    const status = formatStatus(stats, running, lag, rate, live, waitingSince);
     write(live ? `\r\x1b[2K${status}` : `${status}\n`);
   }
   const updates = stats$.pipe(auditTime(config.statusInterval)).subscribe(showStatus);

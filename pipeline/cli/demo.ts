@@ -120,7 +120,8 @@ export async function main(args: string[]): Promise<number> {
     const consumed = lastValueFrom(stats$, { defaultValue: undefined });
     const showStatus = (s: ConsumerStats) => {
       // A fresh group: what this run folded is the running aggregate.
-      const status = formatStatus(s, s.aggregate, {}, performance.now() - started, true);
+      const rate = s.processed / Math.max((performance.now() - started) / 1000, 0.001);
+      const status = formatStatus(s, s.aggregate, {}, rate, true);
       if (live) Deno.stdout.writeSync(new TextEncoder().encode(`\r\x1b[2K${status}`));
       else say(status);
     };
