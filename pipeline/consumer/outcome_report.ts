@@ -8,6 +8,7 @@
 import { classify, errorCode } from "../errors.ts";
 import { CORRELATION_ID } from "../headers.ts";
 import type { KafkaRecord } from "../kafka/kafka_record.ts";
+import { toCents } from "../operators/aggregate.ts";
 import { ProcessingFailure } from "../operators/processing_failure.ts";
 import { readRetryContext } from "../retry/read_retry_context.ts";
 import type { RetryOwner } from "../retry/retry_owner.ts";
@@ -70,7 +71,9 @@ export function reportOutcome(
       ...base,
       outcome: "processed",
       orderId: order.orderId,
-      price: order.price,
+      // As the aggregate counts it, in whole cents: a v1 (float) 3.21 reads
+      // back as 3.2100000381469727.
+      price: toCents(order.price) / 100,
       attempts: (context?.attempts ?? 0) + attempts,
       errorClass: null,
       errorCode: null,
