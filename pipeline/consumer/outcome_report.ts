@@ -7,6 +7,7 @@
  */
 import { classify, errorCode } from "../errors.ts";
 import { CORRELATION_ID } from "../headers.ts";
+import { headerName } from "../header_name.ts";
 import type { KafkaRecord } from "../kafka/kafka_record.ts";
 import { toCents } from "../operators/aggregate.ts";
 import { ProcessingFailure } from "../operators/processing_failure.ts";
@@ -45,11 +46,9 @@ export interface OutcomeReport {
   belongsTo?: RetryOwner;
 }
 
-const textDecoder = new TextDecoder();
-
+// A correlation id that is empty or not UTF-8 (another producer's bytes) reads as none.
 function correlationOf(headers: KafkaRecord["headers"]): string | null {
-  const correlation = headers[CORRELATION_ID];
-  return correlation ? textDecoder.decode(correlation) : null;
+  return headerName(headers[CORRELATION_ID]);
 }
 
 /** The report of one settled record. */

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { CORRELATION_ID } from "../headers.ts";
 import type { Delivery } from "../kafka/kafka_record.ts";
 import { OffsetLedger } from "../kafka/offset_ledger.ts";
 import { reportOutcome } from "./outcome_report.ts";
@@ -36,4 +37,20 @@ Deno.test("reportOutcome() gives a processed order's price as the aggregate coun
   assert.equal(report.price, 3.21);
   assert.equal(report.orderId, "ORD-1");
   assert.equal(report.outcome, "processed");
+});
+
+Deno.test("reportOutcome() reads a correlation id that is not UTF-8 text as none", () => {
+  const settled = (value: Uint8Array) =>
+    ({
+      outcome: { kind: "handed-over" },
+      delivery: {
+        ...delivery("5"),
+        record: { ...delivery("5").record, headers: { [CORRELATION_ID]: value } },
+      },
+      startedAt: 0,
+      fromRetryTopic: false,
+      failedOrder: null,
+    }) as Settled;
+  assert.equal(reportOutcome(settled(new Uint8Array([0xff, 0xfe, 0]))).correlationId, null);
+  assert.equal(reportOutcome(settled(new TextEncoder().encode("c-1"))).correlationId, "c-1");
 });
