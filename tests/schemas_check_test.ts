@@ -106,3 +106,16 @@ function withoutInitCwd(): Record<string, string> {
   const { INIT_CWD: _outer, ...env } = Deno.env.toObject();
   return env;
 }
+
+Deno.test("schemas check --dir that is empty or names no folder is a bad flag (exit 2), named", async () => {
+  for (const dir of ["", "/nonexistent-schemas"]) {
+    const { code, out } = await check("--dir", dir);
+    assert.equal(code, 2, out);
+    assert.equal(
+      out.trim(),
+      `schemas: flag --dir must name a folder that holds the schema files, got ${
+        JSON.stringify(dir)
+      }`,
+    );
+  }
+});

@@ -41,6 +41,13 @@ export function main(args: string[]): Promise<number> {
     );
   }
   const dir = flags.dir === undefined ? undefined : userPath(flags.dir);
+  if (flags.dir !== undefined && (flags.dir.trim() === "" || !isFolder(dir!))) {
+    throw new UsageError(
+      `schemas: flag --dir must name a folder that holds the schema files, got ${
+        JSON.stringify(flags.dir)
+      }`,
+    );
+  }
   let schemas;
   try {
     schemas = loadOrderSchemas(dir);
@@ -64,3 +71,12 @@ export function main(args: string[]): Promise<number> {
 }
 
 if (import.meta.main) await runCommand("schemas", main);
+
+// Whether `path` (a file URL or a path) is a folder that exists.
+function isFolder(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false;
+  }
+}
