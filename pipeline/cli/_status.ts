@@ -14,8 +14,9 @@ export function brokerWait(since: number): string {
  * One status update: a readable line when `live`, else a JSON line. While a
  * write waits for the broker (`waitingSince`), the line says so first; before
  * the first record settled, `stats` is undefined and that is all it says.
- * The counts are this run's; the average, its count, sum, min and max are
- * `running`, the group's running aggregate (see `runningAggregate`);
+ * The live line shows this run's counts and `running`, the group's running
+ * average (see `runningAggregate`); a JSON line has this run's figures at
+ * its top (they add up over runs) and the group's in `running`.
  * `ratePerSecond` is the recent rate (see `RecentRate`).
  */
 export function formatStatus(
@@ -36,11 +37,12 @@ export function formatStatus(
       type: "status",
       waiting: waiting ?? null,
       processed: stats.processed,
-      average: running.average,
-      count: running.count,
-      sum: running.sum,
-      min: running.min,
-      max: running.max,
+      average: stats.aggregate.average,
+      count: stats.aggregate.count,
+      sum: stats.aggregate.sum,
+      min: stats.aggregate.min,
+      max: stats.aggregate.max,
+      running: runningFields(running),
       retried: stats.retried,
       deadLettered: stats.deadLettered,
       deadLetteredByClass: stats.deadLetteredByClass,
@@ -57,7 +59,12 @@ export function formatStatus(
     `${Math.round(ratePerSecond)}/s`;
 }
 
-/** The closing summary: this run's counts, and the group's running aggregate `running`. */
+// The group's running aggregate, as JSON lines give it.
+function runningFields({ average, count, sum, min, max }: Aggregate) {
+  return { average, count, sum, min, max };
+}
+
+/** The closing summary: this run's figures, and the group's running aggregate `running`. */
 export function formatSummary(
   stats: ConsumerStats | undefined,
   running: Aggregate,
@@ -70,9 +77,9 @@ export function formatSummary(
     return JSON.stringify({
       type: "summary",
       processed: s?.processed ?? 0,
-      average: running.average,
-      count: running.count,
-      sum: running.sum,
+      average: s?.aggregate.average ?? null,
+      sum: s?.aggregate.sum ?? 0,
+      running: runningFields(running),
       retried: s?.retried ?? 0,
       deadLettered: s?.deadLettered ?? 0,
       deadLetteredByClass: s?.deadLetteredByClass ?? { poison: 0, permanent: 0, transient: 0 },

@@ -39,3 +39,13 @@ Deno.test("formatStatus() reports a wait before any message settled", () => {
     waiting: "waiting for the broker since 2026-11-24T05:30:00.000Z",
   });
 });
+
+Deno.test("formatStatus() gives this run's figures at the top of a JSON line and the group's in running", () => {
+  const group = { count: 40, sumCents: 20_000, sum: 200, average: 5, min: 1, max: 9 };
+  const line = JSON.parse(formatStatus(stats, group, {}, 2, false));
+  assert.equal(line.processed, 4);
+  assert.equal(line.sum, 10);
+  assert.equal(line.average, 2.5);
+  assert.deepEqual(line.running, { average: 5, count: 40, sum: 200, min: 1, max: 9 });
+  assert.match(formatStatus(stats, group, {}, 2, true), /^processed 4 {2}average 5\.00 /);
+});
