@@ -51,6 +51,7 @@ const ROW_IDS = [
   "d",
   "d10",
   "dk",
+  "dks",
   "dp",
   "e",
   "eos",
@@ -264,6 +265,18 @@ export async function main(args: string[]): Promise<number> {
         "(d'k) key order, 10% transient failures, 1 s backoff",
         "pipeline_consumer.ts",
         pipelineArgs("dk", topic, messages, "0.1", { backoffMs: 1000 }),
+        consumeFlags,
+      ),
+      // What `deno task consume` runs by default: key order under failures, with snapshots.
+      denoContender(
+        "dks",
+        "(d'k+s) key order, 10% transient failures, 1 s backoff, snapshots",
+        "pipeline_consumer.ts",
+        (ctx) => [
+          ...pipelineArgs("dks", topic, messages, "0.1", { backoffMs: 1000 })(ctx),
+          "--stats-topic",
+          statsTopic,
+        ],
         consumeFlags,
       ),
       denoContender(
