@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { auditTime, filter, firstValueFrom, lastValueFrom, share, tap } from "rxjs";
+import { auditTime, filter, firstValueFrom, lastValueFrom, shareReplay, tap } from "rxjs";
 import {
   boolean,
   brokerList,
@@ -106,6 +106,8 @@ export async function main(args: string[]): Promise<number> {
     const consumerStop = new AbortController();
     stop.signal.addEventListener("abort", () => consumerStop.abort("signal"), { once: true });
     let last: ConsumerStats | undefined;
+    // The latest statistics are replayed: the wait below for the last outcome
+    // may start after that outcome came (it raced the producer's last ack).
     const stats$ = consumeOrders({
       brokers,
       topic: topics.orders,
@@ -116,7 +118,7 @@ export async function main(args: string[]): Promise<number> {
       backoffMs: config.backoff,
       seed: config.seed,
       signal: consumerStop.signal,
-    }).pipe(tap((s) => last = s), share());
+    }).pipe(tap((s) => last = s), shareReplay({ bufferSize: 1, refCount: true }));
     const consumed = lastValueFrom(stats$, { defaultValue: undefined });
     const showStatus = (s: ConsumerStats) => {
       // A fresh group: what this run folded is the running aggregate.
