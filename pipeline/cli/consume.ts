@@ -368,6 +368,8 @@ export async function main(args: string[]): Promise<number> {
   );
 
   const recentRate = new RecentRate();
+  // Counted from the start: the first line's rate covers the run so far.
+  recentRate.sample(0, started);
   function showStatus(stats: ConsumerStats | undefined) {
     const running = runningAggregate(stats, before, runningTopics);
     const rate = recentRate.sample(stats?.processed ?? 0, performance.now());
