@@ -96,3 +96,12 @@ Deno.test("createSimulatedProcessor() rejects an isFaulty that is not a function
     new TypeError("Cannot create processor: 'isFaulty' must be a function, got boolean"),
   );
 });
+
+Deno.test("createSimulatedProcessor() fails without recording a call stack", () => {
+  const process = createSimulatedProcessor({ failRate: 1, seed: 1 });
+  assert.throws(() => process(order(3)), (err) => {
+    assert.ok(err instanceof TransientError && err instanceof Error);
+    assert.equal(err.stack, "TransientError: Processing order ORD-0003 timed out (simulated)");
+    return true;
+  });
+});
