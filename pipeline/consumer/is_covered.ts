@@ -5,14 +5,19 @@
  *
  * @module
  */
-import { settledBeyondOffsets, type StatsSnapshot } from "./stats_snapshot.ts";
+import type { StatsSnapshot } from "./stats_snapshot.ts";
 
 /** What a snapshot covers: every offset below `nextOffset`, plus `settledBeyond`. */
 export interface SnapshotCoverage {
   /** Every offset below this one is covered. */
   readonly nextOffset: bigint;
   /** Offsets at or above `nextOffset` that are covered too. */
-  readonly settledBeyond?: ReadonlySet<bigint> | readonly bigint[];
+  readonly settledBeyond?: OffsetSet | readonly bigint[];
+}
+
+/** Offsets, each once, in ascending order, that can say whether they hold one. */
+export interface OffsetSet extends Iterable<bigint> {
+  has(offset: bigint): boolean;
 }
 
 /**
@@ -38,8 +43,10 @@ export function isCovered(coverage: SnapshotCoverage, offset: bigint | string): 
 }
 
 /**
- * The coverage of `snapshot`, its runs unpacked into a set once, for
- * {@link isCovered}; a partition without a snapshot covers nothing.
+ * The coverage of `snapshot`, for {@link isCovered}; a partition without a
+ * snapshot covers nothing. Its runs stay runs: while many orders wait in
+ * backoff they stand for hundreds of thousands of offsets, and exactly-once
+ * mode takes a coverage at every transaction.
  *
  * @example
  * ```ts
@@ -56,5 +63,37 @@ export function coverageOf(
   if (snapshot === undefined) return { nextOffset: 0n };
   const nextOffset = BigInt(snapshot.nextOffset);
   if (snapshot.settledBeyond === undefined) return { nextOffset };
-  return { nextOffset, settledBeyond: new Set(settledBeyondOffsets(snapshot)) };
+  return { nextOffset, settledBeyond: new OffsetRuns(nextOffset, snapshot.settledBeyond) };
+}
+
+// A snapshot's settled offsets beyond its position as its runs: each
+// [start, length] covers `length` offsets from `nextOffset + start`, the runs
+// ascending and apart (as `parseStatsSnapshot` checks).
+class OffsetRuns implements OffsetSet {
+  constructor(
+    private readonly nextOffset: bigint,
+    private readonly runs: NonNullable<StatsSnapshot["settledBeyond"]>,
+  ) {}
+
+  has(offset: bigint): boolean {
+    const beyond = Number(offset - this.nextOffset);
+    const runs = this.runs;
+    // The last run that starts at or before `beyond`.
+    let low = 0;
+    let high = runs.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      if (runs[middle][0] <= beyond) low = middle + 1;
+      else high = middle - 1;
+    }
+    if (high < 0) return false;
+    const [start, length] = runs[high];
+    return beyond < start + length;
+  }
+
+  *[Symbol.iterator](): Iterator<bigint> {
+    for (const [start, length] of this.runs) {
+      for (let i = 0; i < length; i++) yield this.nextOffset + BigInt(start + i);
+    }
+  }
 }
