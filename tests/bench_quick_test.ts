@@ -25,7 +25,7 @@ Deno.test("deno task bench --quick measures every row and writes its results fil
     ok(machine.cores > 0 && machine.memoryGb > 0 && machine.kafkajs === "2.2.4");
 
     const ids = (rows: Row[]) => rows.map((r) => r.id);
-    equal(ids(summary.consumers).join(), "a,b,c,d,d10,e,eos,dk,dks,dp");
+    equal(ids(summary.consumers).join(), "a,b,c,d,d10,e,eos,dk,dks,eosk,dp");
     equal(ids(summary.producers).join(), "pa,pb,pc");
     equal(ids(summary.memory).join(), "m-small,d");
     for (const row of [...summary.consumers, ...summary.producers, ...summary.memory] as Row[]) {
@@ -39,7 +39,7 @@ Deno.test("deno task bench --quick measures every row and writes its results fil
     equal(summary.latency.length, 2);
     for (const l of summary.latency) ok(l.p50Ms > 0 && l.p99Ms >= l.p50Ms, JSON.stringify(l));
     // Our consumer's rows also have a rate over the middle of the backlog.
-    for (const id of ["d", "dk", "dks"]) {
+    for (const id of ["d", "dk", "dks", "eosk"]) {
       const row = (summary.consumers as Row[]).find((r) => r.id === id);
       ok(row?.steadyPerSec && row.steadyPerSec > 0, `${id} steady messages/s`);
     }
