@@ -201,6 +201,14 @@ export async function main(args: string[]): Promise<number> {
       fail,
     ];
     const consumeFlags = await consumeTaskV8Flags();
+    // Exactly-once mode, with the snapshots it needs and the default transaction interval.
+    const exactlyOnceArgs = [
+      "--stats-topic",
+      statsTopic,
+      "--exactly-once",
+      "--transaction-interval",
+      String(EOS_INTERVAL_MS),
+    ];
     const consumers: Contender[] = [
       kafkaConsumerPerformance("a", "(a) Kafka ConsumerPerformance", topic, messages, group("a")),
       denoContender(
@@ -241,14 +249,7 @@ export async function main(args: string[]): Promise<number> {
         "eos",
         `(e') our pipeline, exactly-once, ${EOS_INTERVAL_MS} ms transactions`,
         "pipeline_consumer.ts",
-        (ctx) => [
-          ...pipelineArgs("eos", topic, messages, "0")(ctx),
-          "--stats-topic",
-          statsTopic,
-          "--exactly-once",
-          "--transaction-interval",
-          String(EOS_INTERVAL_MS),
-        ],
+        (ctx) => [...pipelineArgs("eos", topic, messages, "0")(ctx), ...exactlyOnceArgs],
         consumeFlags,
       ),
       ...(secured
@@ -287,11 +288,7 @@ export async function main(args: string[]): Promise<number> {
         "pipeline_consumer.ts",
         (ctx) => [
           ...pipelineArgs("eosk", topic, messages, "0.1", { backoffMs: 1000 })(ctx),
-          "--stats-topic",
-          statsTopic,
-          "--exactly-once",
-          "--transaction-interval",
-          String(EOS_INTERVAL_MS),
+          ...exactlyOnceArgs,
         ],
         consumeFlags,
       ),
