@@ -136,9 +136,9 @@ export class TransientError extends PipelineError {
    * whose place says nothing, such as the simulated processor's timeouts.
    * Deno has V8 record a detailed call stack in every Error it builds,
    * whatever `Error.stackTraceLimit` says: 3 to 9 µs each at the depth of
-   * the consumer's chain, and that stack is held while the order waits out
-   * its backoff. This one is built without the Error constructor: the same
-   * prototype, fields and message, and a `stack` of its first line only.
+   * the consumer's chain. This one is built without the Error constructor:
+   * the same prototype, fields and message, and a `stack` of its first line
+   * only.
    *
    * @example
    * ```ts
